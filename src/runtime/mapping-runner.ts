@@ -1,0 +1,321 @@
+/**
+ * Runs one mapping in this instance: the poll loop, per-partition batching, dispatch of one batch per
+ * partition at a time, and commits of the settled prefix. Invariants (docs/architecture.md):
+ *
+ *   poll ──► PartitionBuffer (per partition) ──► encode ──► Dispatcher.submit ──► … settle
+ *                 ▲ dedupe below nextOffset                                     │
+ *                 └────────── next batch only after settle ◄── commit(last+1) ◄─┘
+ *
+ * - The loop never awaits a function: it awaits only poll; settlement arrives as a callback.
+ * - A partition's next batch is submitted only after the previous one settled (order).
+ * - A settled result is committed only while this instance still owns the partition in the same
+ *   rebalance generation (fencing); a newly assigned partition first adopts any in-flight job that
+ *   starts at the committed offset.
+ */
+import { type PackedOps, PartitionBuffer } from '../batch/partition-buffer.ts';
+import type { Dispatcher } from '../dispatch/dispatcher.ts';
+import { type BatchJobData, type BatchJobResult, jobId, payloadKey } from '../dispatch/job.ts';
+import type { PayloadEncoder } from '../encode/port.ts';
+import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
+import type { Logger } from '../log.ts';
+import type { Mapping } from '../mapping/types.ts';
+
+export interface RunnerEvents {
+  committed(mappingId: string, partition: number, offset: number, records: number): void;
+  problem(mappingId: string, message: string): void;
+  oversized(mappingId: string, partition: number, offset: number): void;
+}
+
+export interface RunnerDeps {
+  mapping: Mapping;
+  consumer: BatchConsumer;
+  dispatcher: Dispatcher;
+  encoder: PayloadEncoder;
+  packed: PackedOps;
+  prefix: string;
+  maxPayloadBytes: number;
+  localPayloads: Map<string, Uint8Array>;
+  events: RunnerEvents;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface InFlight {
+  id: string;
+  data: BatchJobData;
+}
+
+interface PartitionState {
+  buffer: PartitionBuffer;
+  generation: number;
+  /** False until the adoption check for this assignment has run. */
+  ready: boolean;
+  inFlight: InFlight | undefined;
+  paused: boolean;
+}
+
+export class MappingRunner {
+  private mapping: Mapping;
+  private readonly deps: RunnerDeps;
+  private readonly parts = new Map<number, PartitionState>();
+  private generation = 0;
+  private running = false;
+  /** Set by stop(): no new batches, but settled ones still commit. */
+  private draining = false;
+  private loop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(deps: RunnerDeps) {
+    this.deps = deps;
+    this.mapping = deps.mapping;
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** The listener the consumer adapter calls on rebalances and errors. */
+  readonly listener = {
+    onRebalance: (event: RebalanceEvent) => this.onRebalance(event),
+    onError: (error: Error) => {
+      this.deps.logger.warn('consumer error', { error });
+      this.deps.events.problem(this.mapping.uuid, connectionProblem(error));
+    },
+  };
+
+  update(mapping: Mapping): void {
+    this.mapping = mapping;
+  }
+
+  async start(): Promise<void> {
+    await this.deps.dispatcher.ready();
+    await this.deps.consumer.connect();
+    this.deps.consumer.subscribe([this.mapping.topic]);
+    this.running = true;
+    this.loop = this.pollLoop();
+  }
+
+  private async pollLoop(): Promise<void> {
+    while (this.running) {
+      const now = this.now();
+      let timeout = 100;
+      for (const st of this.parts.values()) {
+        const due = st.buffer.msUntilDue(now, this.mapping.batchingWindowMs);
+        if (due !== undefined && !st.inFlight) timeout = Math.min(timeout, due);
+      }
+      let batches: Awaited<ReturnType<BatchConsumer['poll']>>;
+      try {
+        batches = await this.deps.consumer.poll(Math.min(10_000, Math.max(1000, this.mapping.batchSize * 2)), Math.max(1, timeout));
+      } catch (error) {
+        this.deps.logger.warn('poll failed', { error });
+        this.deps.events.problem(this.mapping.uuid, connectionProblem(error as Error));
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      const at = this.now();
+      for (const batch of batches) {
+        if (batch.topic !== this.mapping.topic) continue;
+        let st = this.parts.get(batch.partition);
+        if (batch.generation < this.generation && !st) continue; // fetched under a revoked assignment
+        if (!st) st = this.assign(batch.partition, batch.generation);
+        else if (batch.generation < st.generation) continue;
+        st.buffer.append(batch, at);
+        this.applyBackpressure(batch.partition, st);
+      }
+      for (const [partition, st] of this.parts) this.maybeDispatch(partition, st);
+    }
+  }
+
+  /** Keep at most about two batches buffered per partition while one is in flight. */
+  private applyBackpressure(partition: number, st: PartitionState): void {
+    const high = Math.max(this.mapping.batchSize * 2, 2000);
+    if (!st.paused && st.buffer.count >= high) {
+      st.paused = true;
+      this.deps.consumer.pause([{ topic: this.mapping.topic, partition }]);
+    } else if (st.paused && st.buffer.count < high / 2) {
+      st.paused = false;
+      this.deps.consumer.resume([{ topic: this.mapping.topic, partition }]);
+    }
+  }
+
+  private assign(partition: number, generation: number): PartitionState {
+    const st: PartitionState = {
+      buffer: new PartitionBuffer(this.mapping.topic, partition, this.deps.packed),
+      generation,
+      ready: false,
+      inFlight: undefined,
+      paused: false,
+    };
+    this.parts.set(partition, st);
+    void this.adopt(partition, st);
+    return st;
+  }
+
+  private onRebalance(event: RebalanceEvent): void {
+    this.generation = Math.max(this.generation, event.generation);
+    for (const tp of event.partitions) {
+      if (tp.topic !== this.mapping.topic) continue;
+      const existing = this.parts.get(tp.partition);
+      if (event.kind === 'revoke') {
+        // Fence: a result that arrives later for this partition is never committed by us.
+        if (existing?.inFlight) this.deps.dispatcher.forget(existing.inFlight.id);
+        this.parts.delete(tp.partition);
+      } else if (!existing || existing.generation < event.generation) {
+        if (existing?.inFlight) this.deps.dispatcher.forget(existing.inFlight.id);
+        this.assign(tp.partition, event.generation);
+      }
+    }
+  }
+
+  private owns(partition: number, st: PartitionState): boolean {
+    return this.running && this.parts.get(partition) === st;
+  }
+
+  /** On a new assignment: adopt the in-flight job that starts at the committed offset, if any. */
+  private async adopt(partition: number, st: PartitionState): Promise<void> {
+    const topic = this.mapping.topic;
+    try {
+      const [committed] = await this.deps.consumer.committed([{ topic, partition }], 10_000);
+      if (committed && committed.offset >= 0 && this.owns(partition, st)) {
+        const id = jobId(partition, committed.offset);
+        const view = await this.deps.dispatcher.find(id);
+        if (view && view.state !== 'failed' && this.owns(partition, st)) {
+          this.deps.logger.info('adopting in-flight batch', { partition, firstOffset: view.data.firstOffset, state: view.state });
+          const next = view.data.lastOffset + 1;
+          st.buffer.reset(next);
+          await this.deps.consumer.seek({ topic, partition, offset: next });
+          st.inFlight = { id, data: view.data };
+          if (view.result) void this.settled(partition, st, st.inFlight, view.result);
+          else void this.deps.dispatcher.wait(id).then((r) => this.settled(partition, st, { id, data: view.data }, r));
+        }
+      }
+    } catch (error) {
+      this.deps.logger.warn('adoption check failed; continuing from the committed offset', { partition, error });
+    }
+    st.ready = true;
+    if (this.owns(partition, st)) this.maybeDispatch(partition, st);
+  }
+
+  private maybeDispatch(partition: number, st: PartitionState): void {
+    if (!this.running || this.draining || !st.ready || st.inFlight) return;
+    if (!st.buffer.isDue(this.now(), this.mapping.batchSize, this.mapping.batchingWindowMs)) return;
+    const taken = st.buffer.take(this.mapping.batchSize, this.now());
+    if (!taken) return;
+    this.applyBackpressure(partition, st);
+    const m = this.mapping;
+    const out = this.deps.encoder.encode(taken.data, {
+      eventSource: m.eventSource,
+      ...(m.eventSourceArn ? { eventSourceArn: m.eventSourceArn } : {}),
+      bootstrapServers: m.bootstrapServers.join(','),
+      maxPayloadBytes: this.deps.maxPayloadBytes,
+    });
+    for (const o of out.oversized) this.deps.events.oversized(m.uuid, partition, o.offset);
+    const offsets = this.deps.packed.offsets(taken.data);
+    const keys: string[] = [];
+    const ranges: Array<[number, number]> = [];
+    out.payloads.forEach((p, i) => {
+      const key = payloadKey(this.deps.prefix, m.uuid, partition, taken.firstOffset, i);
+      keys.push(key);
+      this.deps.localPayloads.set(key, p.bytes.slice());
+      ranges.push([offsets[p.firstRecord] as number, offsets[p.firstRecord + p.recordCount - 1] as number]);
+    });
+    const data: BatchJobData = {
+      mappingId: m.uuid,
+      topic: m.topic,
+      partition,
+      firstOffset: taken.firstOffset,
+      lastOffset: taken.lastOffset,
+      count: taken.count,
+      payloadKeys: keys,
+      payloadRanges: ranges,
+      payloadsDone: 0,
+      createdAtMs: this.now(),
+      oldestTimestampMs: 0,
+      failedAttempts: 0,
+    };
+    const id = jobId(partition, taken.firstOffset);
+    const inFlight = { id, data };
+    st.inFlight = inFlight;
+    const settled = this.deps.dispatcher.wait(id);
+    this.deps.dispatcher
+      .submit(data, keys.map((k) => this.deps.localPayloads.get(k) as Uint8Array))
+      .then(() => settled)
+      .then((result) => this.settled(partition, st, inFlight, result))
+      .catch((error: unknown) => {
+        this.deps.logger.error('could not submit batch; rewinding to the committed offset', { partition, error });
+        this.deps.dispatcher.forget(id);
+        void this.settled(partition, st, inFlight, { kind: 'lost' });
+      });
+  }
+
+  private async settled(partition: number, st: PartitionState, inFlight: InFlight, result: BatchJobResult): Promise<void> {
+    const topic = this.mapping.topic;
+    for (const key of inFlight.data.payloadKeys) this.deps.localPayloads.delete(key);
+    if (!this.owns(partition, st) || st.inFlight !== inFlight) return; // fenced
+    const data = inFlight.data;
+    try {
+      if (result.kind === 'success') {
+        await this.deps.consumer.commit([{ topic, partition, offset: data.lastOffset + 1 }]);
+        this.deps.events.committed(this.mapping.uuid, partition, data.lastOffset + 1, data.count);
+      } else if (result.kind === 'partial') {
+        const from = result.retryFromOffset;
+        if (from > data.firstOffset) await this.deps.consumer.commit([{ topic, partition, offset: from }]);
+        st.buffer.reset(from);
+        await this.deps.consumer.seek({ topic, partition, offset: from });
+      } else {
+        const [committed] = await this.deps.consumer.committed([{ topic, partition }], 10_000);
+        const from = committed && committed.offset >= 0 ? committed.offset : data.firstOffset;
+        this.deps.logger.warn('in-flight batch lost from Redis; rewinding to the committed offset', { partition, from });
+        st.buffer.reset(from);
+        await this.deps.consumer.seek({ topic, partition, offset: from });
+      }
+      await this.deps.dispatcher.cleanup(inFlight.id, data);
+    } catch (error) {
+      this.deps.logger.warn('settling a batch failed', { partition, error });
+    }
+    if (st.inFlight === inFlight) st.inFlight = undefined;
+    if (this.owns(partition, st)) {
+      this.applyBackpressure(partition, st);
+      this.maybeDispatch(partition, st);
+    }
+  }
+
+  /** In-flight batches across owned partitions (for drain and health). */
+  inFlightCount(): number {
+    let n = 0;
+    for (const st of this.parts.values()) if (st.inFlight) n += 1;
+    return n;
+  }
+
+  partitions(): Array<{ partition: number; buffered: number; inFlight?: { firstOffset: number; lastOffset: number }; paused: boolean }> {
+    return [...this.parts].map(([partition, st]) => ({
+      partition,
+      buffered: st.buffer.count,
+      paused: st.paused,
+      ...(st.inFlight ? { inFlight: { firstOffset: st.inFlight.data.firstOffset, lastOffset: st.inFlight.data.lastOffset } } : {}),
+    }));
+  }
+
+  /** Stop polling, let in-flight batches settle (bounded), commit what settled, disconnect. */
+  stop(drainTimeoutMs: number): Promise<void> {
+    this.stopping ??= (async () => {
+      const deadline = this.now() + drainTimeoutMs;
+      const polling = this.running;
+      // Keep `running` (ownership) while draining so settled results still commit; stop new batches.
+      this.draining = true;
+      while (polling && this.inFlightCount() > 0 && this.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      this.running = false;
+      await this.loop?.catch(() => undefined);
+      await this.deps.consumer.disconnect().catch((error: unknown) => this.deps.logger.warn('disconnect failed', { error }));
+    })();
+    return this.stopping;
+  }
+}
+
+function connectionProblem(error: Error): string {
+  const text = `${error.message} ${(error as { code?: unknown }).code ?? ''}`.toLowerCase();
+  if (text.includes('sasl') || text.includes('authentication')) return 'PROBLEM: SASL authentication failed.';
+  if (text.includes('authoriz')) return 'PROBLEM: Cluster failed to authorize Lambda.';
+  if (text.includes('ssl') || text.includes('certificate')) return 'PROBLEM: Lambda failed to authenticate server.';
+  return 'PROBLEM: Connection error. Please check your event source connection configuration.';
+}

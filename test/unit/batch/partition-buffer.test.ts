@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type PackedOps, PartitionBuffer } from '../../../src/batch/partition-buffer.ts';
+import type { RawBatch } from '../../../src/kafka/consumer.ts';
+
+/** A stand-in layout for the buffer's logic: one f64 offset per record. The real layout has its own tests. */
+const ops: PackedOps = {
+  offsets: (data) => new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
+  slice: (data, from, to) => new Uint8Array(data.buffer.slice(data.byteOffset + from * 8, data.byteOffset + to * 8)),
+  concat: (parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    return out;
+  },
+};
+
+function raw(first: number, count: number, generation = 1): RawBatch {
+  const offsets = Float64Array.from({ length: count }, (_, i) => first + i);
+  return {
+    topic: 't',
+    partition: 0,
+    generation,
+    data: new Uint8Array(offsets.buffer),
+    count,
+    firstOffset: first,
+    lastOffset: first + count - 1,
+  };
+}
+
+const offsetsOf = (data: Uint8Array) => Array.from(ops.offsets(data));
+
+describe('PartitionBuffer', () => {
+  it('closes a batch at BatchSize and keeps the rest, in order, across polls', () => {
+    const b = new PartitionBuffer('t', 0, ops);
+    b.append(raw(0, 60), 0);
+    assert.equal(b.isDue(0, 100, 500), false);
+    b.append(raw(60, 60), 1);
+    assert.equal(b.isDue(1, 100, 500), true);
+    const taken = b.take(100, 1);
+    assert.ok(taken);
+    assert.equal(taken.count, 100);
+    assert.equal(taken.firstOffset, 0);
+    assert.equal(taken.lastOffset, 99);
+    assert.deepEqual(offsetsOf(taken.data), Array.from({ length: 100 }, (_, i) => i));
+    assert.equal(b.count, 20);
+    assert.deepEqual(offsetsOf(b.take(100, 2)?.data ?? new Uint8Array()), Array.from({ length: 20 }, (_, i) => 100 + i));
+  });
+
+  it('closes a partial batch when the window since the first record ends', () => {
+    const b = new PartitionBuffer('t', 0, ops);
+    b.append(raw(5, 3), 1000);
+    assert.equal(b.isDue(1499, 100, 500), false);
+    assert.equal(b.msUntilDue(1200, 500), 300);
+    assert.equal(b.isDue(1500, 100, 500), true);
+  });
+
+  it('drops records below nextOffset (seen again after a seek) and never buffers one twice', () => {
+    const b = new PartitionBuffer('t', 0, ops);
+    b.append(raw(0, 10), 0);
+    assert.equal(b.append(raw(5, 10), 0), 5, 'only 10..14 are new');
+    assert.deepEqual(offsetsOf(b.take(100, 0)?.data ?? new Uint8Array()), Array.from({ length: 15 }, (_, i) => i));
+    assert.equal(b.append(raw(3, 5), 0), 0);
+  });
+
+  it('reset forgets the buffer and restarts at an offset (rewind after a lost batch)', () => {
+    const b = new PartitionBuffer('t', 0, ops);
+    b.append(raw(0, 10), 0);
+    b.reset(4);
+    assert.equal(b.count, 0);
+    assert.equal(b.append(raw(0, 10), 0), 6);
+    assert.equal(b.take(100, 0)?.firstOffset, 4);
+  });
+
+  it('keeps its own copy: the poller may reuse a batch buffer after append', () => {
+    const b = new PartitionBuffer('t', 0, ops);
+    const batch = raw(0, 4);
+    b.append(batch, 0);
+    batch.data.fill(0);
+    assert.deepEqual(offsetsOf(b.take(10, 0)?.data ?? new Uint8Array()), [0, 1, 2, 3]);
+  });
+});

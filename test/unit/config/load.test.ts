@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../../src/config/load.ts';
+import { ConfigError } from '../../../src/errors.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults with an empty environment', () => {
+    const config = loadConfig({});
+    assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(config.admin.port, 8080);
+    assert.equal(config.maxPayloadBytes, 6_291_456);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('overlays environment variables on the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klb-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ admin: { port: 9000 }, functions: { billing: { url: 'http://127.0.0.1:7000/' } } }));
+    const config = loadConfig({ KLB_CONFIG: file, KLB_ADMIN_HOST: '0.0.0.0', KLB_ADMIN_CREDENTIALS: 'AKID1:s1,AKID2:s2' });
+    assert.equal(config.admin.port, 9000);
+    assert.equal(config.admin.host, '0.0.0.0');
+    assert.deepEqual(config.admin.credentials, { AKID1: 's1', AKID2: 's2' });
+    assert.deepEqual(config.functions.billing, { url: 'http://127.0.0.1:7000/' });
+  });
+
+  it('reports every bad key at once, by name', () => {
+    assert.throws(
+      () => loadConfig({ KLB_ADMIN_PORT: 'eighty', KLB_CONSUMER: 'fast', KLB_ACCOUNT_ID: '12' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /admin\.port/);
+        assert.match(error.message, /consumer/);
+        assert.match(error.message, /aws\.accountId/);
+        return true;
+      },
+    );
+  });
+
+  it('rejects unknown keys in the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klb-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ adminn: {} }));
+    assert.throws(() => loadConfig({ KLB_CONFIG: file }), /adminn|Unrecognized/);
+  });
+});
