@@ -15,7 +15,7 @@
 import { type PackedOps, PartitionBuffer } from '../batch/partition-buffer.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import { type BatchJobData, type BatchJobResult, jobId, payloadKey } from '../dispatch/job.ts';
-import type { PayloadEncoder } from '../encode/port.ts';
+import type { BatchEncoder } from '../encode/types.ts';
 import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
 import type { Logger } from '../log.ts';
 import type { Mapping } from '../mapping/types.ts';
@@ -30,7 +30,7 @@ export interface RunnerDeps {
   mapping: Mapping;
   consumer: BatchConsumer;
   dispatcher: Dispatcher;
-  encoder: PayloadEncoder;
+  encoder: Pick<BatchEncoder, 'encode'>;
   packed: PackedOps;
   prefix: string;
   maxPayloadBytes: number;

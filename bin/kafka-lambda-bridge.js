@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// The installed command: Node >= 22.18 runs the TypeScript sources directly (type stripping).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(`kafka-lambda-bridge needs Node 22.18 or newer (this is ${process.version})\n`);
+  process.exit(1);
+}
+await import('../src/cli.ts');

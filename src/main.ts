@@ -1,0 +1,225 @@
+/**
+ * The composition root: builds every client from the validated config, wires the runtime (supervisor,
+ * runners, dispatchers, targets), the admin API and the Lambda Invoke route, and returns one handle
+ * whose close() drains. The only module that knows every area.
+ */
+import { randomUUID } from 'node:crypto';
+import { type ServerType, serve } from '@hono/node-server';
+import type { ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createAdminApp } from './admin/app.ts';
+import type { Config } from './config/schema.ts';
+import { retryDelayMs } from './dispatch/backoff.ts';
+import { Dispatcher } from './dispatch/dispatcher.ts';
+import { createProcessor, RetryLater } from './dispatch/processor.ts';
+import { referenceEncoder } from './encode/reference.ts';
+import { packedOps } from './encode/packed.ts';
+import { createInvokeApi } from './invoke/invoke-api.ts';
+import { createTargetResolver } from './invoke/resolve.ts';
+import { clientConfig } from './kafka/client-config.ts';
+import { connectionFor } from './kafka/connection.ts';
+import { createConsumer } from './kafka/create-consumer.ts';
+import type { Logger } from './log.ts';
+import { createMapping } from './mapping/resolve.ts';
+import { RedisMappingStore } from './mapping/redis-store.ts';
+import { createRequestSchema } from './mapping/schema.ts';
+import type { ClusterRegistry, KafkaCluster, Mapping } from './mapping/types.ts';
+import { MappingRunner } from './runtime/mapping-runner.ts';
+import { Metrics, ProcessingResults } from './runtime/metrics.ts';
+import { type Runner, Supervisor } from './runtime/supervisor.ts';
+
+export interface Bridge {
+  /** Where the admin API (and the Lambda Invoke route) listens. */
+  url: string;
+  supervisor: Supervisor;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+function bullConnection(redisUrl: string): ConnectionOptions {
+  const u = new URL(redisUrl);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+function clusterRegistry(config: Config): ClusterRegistry {
+  const map = new Map<string, KafkaCluster>();
+  for (const [arn, c] of Object.entries(config.clusters)) map.set(arn, { bootstrapServers: c.bootstrapServers });
+  return map;
+}
+
+export async function startBridge(config: Readonly<Config>, logger: Logger): Promise<Bridge> {
+  const prefix = config.redisPrefix;
+  const connection = bullConnection(config.redisUrl);
+  const redis = new Redis({ ...(connection as object), lazyConnect: true });
+  await redis.connect();
+  const store = new RedisMappingStore({ redis, prefix: `${prefix}:` });
+  const clusters = clusterRegistry(config);
+  const metrics = new Metrics();
+  const results = new ProcessingResults((uuid, text) => store.setLastProcessingResult(uuid, text), logger);
+  const targets = createTargetResolver({
+    functionsDir: config.functionsDir,
+    functions: config.functions,
+    region: config.aws.region,
+    timeoutMs: config.invokeTimeoutMs,
+  });
+  const encoder = referenceEncoder;
+  const localPayloads = new Map<string, Uint8Array>();
+  let supervisor: Supervisor | undefined;
+
+  const processor = createProcessor({
+    getMapping: (uuid) => supervisor?.mapping(uuid),
+    targets,
+    redis,
+    localPayloads,
+    backoff: config.retry,
+    logger: logger.child('dispatch'),
+    report: (event) => {
+      if (event.kind === 'invoked') {
+        metrics.add(event.mappingId, 'InvokedEventCount', event.records);
+        results.set(event.mappingId, 'OK');
+      } else {
+        metrics.add(event.mappingId, 'InvokedEventCount', event.records);
+        metrics.add(event.mappingId, 'FailedInvokeEventCount', event.records);
+        metrics.add(event.mappingId, 'InvokeErrorCount');
+        results.set(event.mappingId, 'PROBLEM: Function call failed');
+        logger.warn('batch failed; retrying', { mapping: event.mappingId, reason: event.reason, message: event.message, attempt: event.attempt });
+      }
+    },
+  });
+
+  const createRunner = (mapping: Mapping): Runner => {
+    const log = logger.child(`esm.${mapping.uuid.slice(0, 8)}`);
+    const dispatcher = new Dispatcher({
+      mappingId: mapping.uuid,
+      connection,
+      redis,
+      prefix,
+      logger: log,
+      processor,
+      backoffMs: (attempts, error) => (error instanceof RetryLater ? error.delayMs : retryDelayMs(config.retry, attempts)),
+      lockDurationMs: 15_000,
+      stalledIntervalMs: 5_000,
+    });
+    let runner: MappingRunner | undefined;
+    const consumer = createConsumer({
+      prefer: config.consumer,
+      config: {
+        ...clientConfig(connectionFor(mapping, config)),
+        'group.id': mapping.consumerGroupId,
+        'client.id': `kafka-lambda-bridge-${mapping.uuid.slice(0, 8)}`,
+        'auto.offset.reset': mapping.startingPosition === 'LATEST' ? 'latest' : 'earliest',
+      },
+      listener: {
+        onRebalance: (event) => runner?.listener.onRebalance(event),
+        onError: (error) => runner?.listener.onError(error),
+      },
+      logger: log.child('kafka'),
+    });
+    runner = new MappingRunner({
+      mapping,
+      consumer,
+      dispatcher,
+      encoder,
+      packed: packedOps,
+      prefix,
+      maxPayloadBytes: config.maxPayloadBytes,
+      localPayloads,
+      logger: log,
+      events: {
+        committed: (uuid, partition, offset, records) => {
+          metrics.add(uuid, 'CommittedEventCount', records);
+          log.debug('batch committed', { partition, offset, records });
+        },
+        problem: (uuid, message) => results.set(uuid, message),
+        oversized: (uuid, partition, offset) => {
+          metrics.add(uuid, 'OversizedRecordCount');
+          log.error('record larger than the payload cap', { partition, offset, condition: 'MaximumPayloadSizeExceeded' });
+        },
+      },
+    });
+    const r = runner;
+    return {
+      start: () => r.start(),
+      update: (m) => r.update(m),
+      stop: async (ms) => {
+        await r.stop(ms);
+        await dispatcher.close();
+      },
+    };
+  };
+
+  supervisor = new Supervisor({ store, createRunner, logger: logger.child('supervisor'), drainTimeoutMs: config.shutdownTimeoutMs });
+
+  // Mappings declared in config: created once, through the same validation as the API.
+  for (const body of config.mappings) {
+    const { UUID, ...request } = body;
+    const input = createRequestSchema.parse(request);
+    const mapping = createMapping(input, typeof UUID === 'string' ? UUID : randomUUID(), {
+      region: config.aws.region,
+      accountId: config.aws.accountId,
+      clusters,
+      now: Date.now(),
+    });
+    await store.create(mapping).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== 'CONFLICT') throw error;
+    });
+  }
+  await supervisor.start();
+
+  const app = createAdminApp({
+    store,
+    clusters,
+    accountId: config.aws.accountId,
+    region: config.aws.region,
+    auth: {
+      ...(config.admin.token ? { bearerTokens: [config.admin.token] } : {}),
+      sigv4Credentials: config.admin.credentials,
+      allowUnauthenticated: config.admin.open && isLoopback(config.admin.host),
+    },
+    logger: logger.child('admin'),
+    metrics: () => metrics.prometheus(),
+    healthCheck: async () => (await redis.ping()) === 'PONG',
+  });
+  app.route('/', createInvokeApi({
+    targets,
+    functionsDir: config.functionsDir,
+    functions: config.functions,
+    region: config.aws.region,
+    accountId: config.aws.accountId,
+  }));
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.admin.host, port: config.admin.port }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.admin.port;
+  const url = `http://${config.admin.host.includes(':') ? `[${config.admin.host}]` : config.admin.host}:${port}`;
+  logger.info('admin API listening', { url, auth: config.admin.open ? 'open (dev, loopback)' : 'required' });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    supervisor,
+    metrics,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await supervisor?.stop();
+        await targets.close();
+        await redis.quit().catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
