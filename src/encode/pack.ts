@@ -1,0 +1,252 @@
+/**
+ * Writes message-like objects (the shape `@confluentinc/kafka-javascript` hands out) in the raw-batch
+ * layout (docs/raw-batch-layout.md). The fallback consumer uses it, and so does the encoder's
+ * `encodeMessages`, which packs straight into WASM memory: `packInto` writes into any caller-provided
+ * Uint8Array and never allocates per record.
+ */
+import { EncodeError } from '../errors.ts';
+import {
+  HEADER_BYTES,
+  MAGIC,
+  MAX_BATCH_BYTES,
+  MAX_FIELD_BYTES,
+  MAX_HEADERS,
+  MAX_NAME_BYTES,
+  MAX_TOPIC_BYTES,
+  MAX_TOPICS,
+  RECORD_MIN,
+  type TimestampType,
+  VERSION,
+  writeI64,
+} from './layout.ts';
+
+export type HeaderValue = Uint8Array | string | null | undefined;
+
+export interface MessageLike {
+  topic: string;
+  partition: number;
+  /** Safe integer (the rdkafka-style API gives offsets as numbers). */
+  offset: number;
+  /** Epoch milliseconds, or -1 when absent. */
+  timestamp: number;
+  /** 1 CREATE_TIME, 2 LOG_APPEND_TIME, 0 or absent: unknown (the payload says NO_TIMESTAMP_TYPE). */
+  timestampType?: TimestampType | undefined;
+  key?: Uint8Array | null | undefined;
+  /** null or absent: a tombstone. */
+  value?: Uint8Array | null | undefined;
+  /** One object per header, usually with a single name, in record order; repeated names allowed. */
+  headers?: ReadonlyArray<Readonly<Record<string, HeaderValue>>> | null | undefined;
+}
+
+const EMPTY = new Uint8Array(0);
+/** Byte loops beat TypedArray.set below this length (set() has a fixed call cost). */
+const SMALL_COPY = 32;
+
+// Header names → UTF-8, interned. Bounded: high-cardinality names must not grow memory without limit.
+const NAME_CACHE_LIMIT = 1024;
+const nameCache = new Map<string, Uint8Array>();
+
+function nameBytes(name: string): Uint8Array {
+  let bytes = nameCache.get(name);
+  if (bytes === undefined) {
+    // Buffer.from replaces lone surrogates with U+FFFD, so names are always valid UTF-8.
+    bytes = Buffer.from(name, 'utf8');
+    if (bytes.length > MAX_NAME_BYTES) throw fail(`header name longer than ${MAX_NAME_BYTES} bytes`);
+    if (nameCache.size >= NAME_CACHE_LIMIT) nameCache.clear();
+    nameCache.set(name, bytes);
+  }
+  return bytes;
+}
+
+function fail(message: string, index?: number): EncodeError {
+  return new EncodeError('ENCODE_FAILED', `cannot pack message: ${message}`, {
+    context: index === undefined ? {} : { index },
+  });
+}
+
+interface TopicTable {
+  names: string[];
+  bytes: Uint8Array[];
+  index: Map<string, number>;
+  size: number;
+}
+
+function topicTable(messages: readonly MessageLike[]): TopicTable {
+  const table: TopicTable = { names: [], bytes: [], index: new Map(), size: 0 };
+  let last: string | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const topic = (messages[i] as MessageLike).topic;
+    if (topic === last || table.index.has(topic)) continue;
+    if (typeof topic !== 'string') throw fail('topic must be a string', i);
+    const bytes = Buffer.from(topic, 'utf8');
+    if (bytes.length > MAX_TOPIC_BYTES) throw fail(`topic name longer than ${MAX_TOPIC_BYTES} bytes`, i);
+    table.index.set(topic, table.names.length);
+    table.names.push(topic);
+    table.bytes.push(bytes);
+    table.size += 2 + bytes.length;
+    last = topic;
+  }
+  if (table.names.length > MAX_TOPICS) throw fail(`more than ${MAX_TOPICS} topics in one batch`);
+  return table;
+}
+
+function copy(out: Uint8Array, pos: number, src: Uint8Array): void {
+  const n = src.length;
+  if (n <= SMALL_COPY) {
+    for (let j = 0; j < n; j++) out[pos + j] = src[j] as number;
+  } else {
+    out.set(src, pos);
+  }
+}
+
+function fieldLength(field: Uint8Array | null | undefined, what: string, index: number): number {
+  if (field === null || field === undefined) return -1;
+  if (field.length > MAX_FIELD_BYTES) {
+    throw new EncodeError('RECORD_TOO_LARGE', `${what} longer than ${MAX_FIELD_BYTES} bytes`, {
+      context: { index },
+    });
+  }
+  return field.length;
+}
+
+function headerValueLength(value: HeaderValue): number {
+  if (value === null || value === undefined) return -1;
+  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
+}
+
+function checkNumbers(m: MessageLike, index: number): number {
+  if ((m.partition | 0) !== m.partition) throw fail('partition must be a 32-bit integer', index);
+  if (!Number.isSafeInteger(m.offset)) throw fail('offset must be a safe integer', index);
+  if (!Number.isSafeInteger(m.timestamp)) throw fail('timestamp must be a safe integer', index);
+  const tt = m.timestampType ?? 0;
+  if (tt !== 0 && tt !== 1 && tt !== 2) throw fail('timestampType must be 0, 1 or 2', index);
+  return tt;
+}
+
+/** Bytes of records [from, end) and their headers, without writing (used after the target ran out). */
+function measure(messages: readonly MessageLike[], from: number): number {
+  let size = 0;
+  for (let i = from; i < messages.length; i++) {
+    const m = messages[i] as MessageLike;
+    size += RECORD_MIN;
+    size += Math.max(0, fieldLength(m.key, 'key', i)) + Math.max(0, fieldLength(m.value, 'value', i));
+    const headers = m.headers;
+    if (headers) {
+      for (const h of headers) {
+        for (const name in h) size += 6 + nameBytes(name).length + Math.max(0, headerValueLength(h[name]));
+      }
+    }
+  }
+  return size;
+}
+
+/**
+ * Packs messages into target starting at `at`. Returns the batch's length in bytes. When that is more
+ * than `target.length - at`, nothing usable was written: make room and call again (the returned
+ * length is exact, so one retry suffices).
+ */
+export function packInto(messages: readonly MessageLike[], target: Uint8Array, at = 0): number {
+  const topics = topicTable(messages);
+  const count = messages.length;
+  const out = at === 0 ? target : target.subarray(at);
+  const cap = out.length;
+  let pos = HEADER_BYTES + topics.size;
+  let i = 0;
+  let full = pos > cap;
+  if (!full) {
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    // Buffer view of the same bytes, only to write string header values as UTF-8 in place.
+    const text = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    let p = HEADER_BYTES;
+    for (const bytes of topics.bytes) {
+      view.setUint16(p, bytes.length, true);
+      copy(out, p + 2, bytes);
+      p += 2 + bytes.length;
+    }
+    const single = topics.names.length === 1;
+    records: for (; i < count; i++) {
+      const m = messages[i] as MessageLike;
+      const key = m.key;
+      const value = m.value;
+      const keyLen = fieldLength(key, 'key', i);
+      const valueLen = fieldLength(value, 'value', i);
+      const start = pos;
+      let q = pos + RECORD_MIN + (keyLen > 0 ? keyLen : 0) + (valueLen > 0 ? valueLen : 0);
+      if (q > cap) {
+        full = true;
+        break;
+      }
+      const tt = checkNumbers(m, i);
+      view.setUint16(pos, single ? 0 : (topics.index.get(m.topic) as number), true);
+      out[pos + 2] = tt;
+      out[pos + 3] = 0;
+      view.setInt32(pos + 4, m.partition, true);
+      writeI64(view, pos + 8, m.offset);
+      writeI64(view, pos + 16, m.timestamp);
+      pos += 24;
+      view.setInt32(pos, keyLen, true);
+      pos += 4;
+      if (keyLen > 0) {
+        copy(out, pos, key as Uint8Array);
+        pos += keyLen;
+      }
+      view.setInt32(pos, valueLen, true);
+      pos += 4;
+      if (valueLen > 0) {
+        copy(out, pos, value as Uint8Array);
+        pos += valueLen;
+      }
+      const countAt = pos;
+      pos += 2;
+      let headerCount = 0;
+      const headers = m.headers;
+      if (headers) {
+        for (const h of headers) {
+          for (const name in h) {
+            const nb = nameBytes(name);
+            const v = h[name];
+            const n = headerValueLength(v);
+            q = pos + 6 + nb.length + (n > 0 ? n : 0);
+            if (q > cap) {
+              full = true;
+              pos = start;
+              break records;
+            }
+            view.setUint16(pos, nb.length, true);
+            copy(out, pos + 2, nb);
+            pos += 2 + nb.length;
+            view.setInt32(pos, n, true);
+            pos += 4;
+            if (n > 0) {
+              if (typeof v === 'string') text.write(v, pos, n, 'utf8');
+              else copy(out, pos, v as Uint8Array);
+              pos += n;
+            }
+            headerCount++;
+          }
+        }
+        if (headerCount > MAX_HEADERS) throw fail(`more than ${MAX_HEADERS} headers`, i);
+      }
+      view.setUint16(countAt, headerCount, true);
+    }
+    if (!full) {
+      view.setUint32(0, MAGIC, true);
+      view.setUint16(4, VERSION, true);
+      view.setUint16(6, 0, true);
+      view.setUint32(8, count, true);
+      view.setUint32(12, topics.names.length, true);
+      view.setUint32(16, pos, true);
+    }
+  }
+  if (full) pos += measure(messages, i);
+  if (pos > MAX_BATCH_BYTES) throw fail(`batch larger than ${MAX_BATCH_BYTES} bytes`);
+  return pos;
+}
+
+/** Packs messages into a new Uint8Array of the exact size. */
+export function pack(messages: readonly MessageLike[]): Uint8Array {
+  const size = packInto(messages, EMPTY);
+  const out = new Uint8Array(size);
+  packInto(messages, out);
+  return out;
+}
