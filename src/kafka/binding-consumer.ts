@@ -10,6 +10,7 @@
  * kept. Duplicates are possible there, gaps are not.
  */
 import Kafka from '@confluentinc/kafka-javascript';
+import { BridgeError } from '../errors.ts';
 import type {
   BatchConsumer,
   RawBatch,
@@ -18,7 +19,7 @@ import type {
   TopicPartitionOffset,
 } from './consumer.ts';
 import { type ConsumerOptions, DEFAULT_CONNECT_TIMEOUT_MS, logLevelOf } from './consumer-options.ts';
-import { fromBindingError, type KafkaOp, kafkaError, RD } from './kafka-error.ts';
+import { classify, fromBindingError, type KafkaOp, kafkaError, RD } from './kafka-error.ts';
 import { type PackableMessage, packPartition, type TimestampType } from './pack-fallback.ts';
 import { PartitionControl } from './partition-control.ts';
 
@@ -73,6 +74,27 @@ const DEFAULTS: Record<string, string> = {
   'queued.max.messages.kbytes': '16384',
 };
 
+/** librdkafka topic-level consumer properties (CONFIGURATION.md, "Topic configuration properties"). */
+const TOPIC_PROPERTIES = ['auto.offset.reset', 'consume.callback.max.messages'];
+
+/**
+ * The binding passes librdkafka's error events on as text only (code -1), so the few codes the
+ * bridge acts on are recovered from librdkafka's fixed rd_kafka_err2str() texts.
+ */
+const ERROR_TEXTS: Array<[RegExp, number]> = [
+  [/authentication/i, RD.AUTHENTICATION],
+  [/ssl/i, RD.SSL],
+  [/topic authorization failed/i, RD.TOPIC_AUTHORIZATION_FAILED],
+  [/group authorization failed/i, RD.GROUP_AUTHORIZATION_FAILED],
+  [/all broker connections are down/i, RD.ALL_BROKERS_DOWN],
+  [/broker transport failure/i, RD.TRANSPORT],
+  [/timed out/i, RD.TIMED_OUT],
+];
+
+export function codeFromText(message: string): number {
+  return ERROR_TEXTS.find(([re]) => re.test(message))?.[1] ?? -1;
+}
+
 const key = (topic: string, partition: number) => `${partition}:${topic}`;
 
 export class BindingBatchConsumer implements BatchConsumer {
@@ -85,6 +107,7 @@ export class BindingBatchConsumer implements BatchConsumer {
   #pending: RebalanceEvent[] = [];
   #generation = 0;
   #lastError: { code: number; message: string } | undefined;
+  #authFailed: ((e: { code: number; message: string }) => void) | undefined;
   #inflight: Promise<unknown> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -109,12 +132,22 @@ export class BindingBatchConsumer implements BatchConsumer {
     const Ctor = (
       Kafka as unknown as { KafkaConsumer: new (c: Record<string, unknown>, t: object) => BindingConsumer }
     ).KafkaConsumer;
-    this.#consumer = new Ctor(conf, {});
+    // The binding applies topic-level properties only from its second argument.
+    const topicConf: Record<string, unknown> = {};
+    for (const name of TOPIC_PROPERTIES) {
+      if (name in conf) {
+        topicConf[name] = conf[name];
+        delete conf[name];
+      }
+    }
+    this.#consumer = new Ctor(conf, topicConf);
     this.#consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
     this.#consumer.on('event.error', (error: { code?: number; message?: string }) => {
-      const code = typeof error.code === 'number' ? error.code : -1;
-      this.#lastError = { code, message: String(error.message) };
-      options.listener.onError(kafkaError(code, String(error.message), 'event'));
+      const message = String(error.message);
+      const code = typeof error.code === 'number' && error.code !== -1 ? error.code : codeFromText(message);
+      this.#lastError = { code, message };
+      if (classify(code, 'event').code === 'KAFKA_AUTH_FAILED') this.#authFailed?.({ code, message });
+      options.listener.onError(kafkaError(code, message, 'event'));
     });
     this.#consumer.on('event.log', (log: { severity?: number; fac?: string; message?: string }) => {
       options.logger[logLevelOf(log.severity ?? 6)](String(log.message), {
@@ -161,15 +194,26 @@ export class BindingBatchConsumer implements BatchConsumer {
 
   async connect(): Promise<void> {
     const timeout = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    // An auth failure ends the wait at once; otherwise the binding retries until its timeout.
+    const authFailure = new Promise<never>((_, reject) => {
+      this.#authFailed = (e) => reject(kafkaError(e.code, e.message, 'connect'));
+    });
     try {
-      await new Promise((resolve, reject) =>
-        this.#consumer.connect({ timeout }, (err, data) => (err ? reject(err) : resolve(data))),
-      );
+      await Promise.race([
+        authFailure,
+        new Promise((resolve, reject) =>
+          this.#consumer.connect({ timeout }, (err, data) => (err ? reject(err) : resolve(data))),
+        ),
+      ]);
     } catch (error) {
-      // "Broker transport failure" hides an auth failure: librdkafka's own last error says which.
+      if (error instanceof BridgeError) throw error;
+      // "all broker connections are down" hides the cause: librdkafka's own last error says which.
       const last = this.#lastError;
       if (last) throw kafkaError(last.code, last.message, 'connect');
       throw fromBindingError(error, 'connect');
+    } finally {
+      this.#authFailed = undefined;
+      authFailure.catch(() => undefined);
     }
   }
 
