@@ -1,0 +1,74 @@
+/**
+ * Runs a real bridge in the test process (startBridge, real Kafka and Redis) with a unique Redis
+ * prefix, the admin API on a random loopback port, and the test functions directory.
+ */
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { loadConfig } from '../../src/config/load.ts';
+import { createLogger, silentLogger } from '../../src/log.ts';
+import { type Bridge, startBridge } from '../../src/main.ts';
+import { uniqueName } from './wait.ts';
+
+export const FUNCTIONS_DIR = join(import.meta.dirname, '..', 'fixtures', 'functions');
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDKLBTEST000000001', secretAccessKey: 'klb-test-secret-key' };
+
+/** Where recorder.mjs writes; one folder per test process. */
+export const OUT_DIR = join(process.env.TMPDIR ?? '/tmp', `klb-test-${process.pid}`);
+mkdirSync(OUT_DIR, { recursive: true });
+process.env.KLB_TEST_OUT = OUT_DIR;
+
+export interface TestBridge {
+  bridge: Bridge;
+  lambda: LambdaClient;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function startTestBridge(overrides: Record<string, unknown> = {}): Promise<TestBridge> {
+  const prefix = uniqueName('klbt');
+  const config = loadConfig(
+    { KLB_CONSUMER: process.env.KLB_CONSUMER },
+    {
+      redisPrefix: prefix,
+      admin: {
+        host: '127.0.0.1',
+        port: 0,
+        credentials: { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.secretAccessKey },
+      },
+      functionsDir: FUNCTIONS_DIR,
+      retry: { baseDelayMs: 50, maxDelayMs: 400 },
+      shutdownTimeoutMs: 10_000,
+      ...overrides,
+    },
+  );
+  const logger = process.env.KLB_TEST_LOG ? createLogger('klb', { level: 'debug', pretty: true }) : silentLogger;
+  const bridge = await startBridge(config, logger);
+  const lambda = new LambdaClient({ endpoint: bridge.url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+  return {
+    bridge,
+    lambda,
+    prefix,
+    async close() {
+      lambda.destroy();
+      await bridge.close();
+    },
+  };
+}
+
+export interface InvocationLine {
+  key: string;
+  partition: number;
+  offsets: number[];
+  fail: boolean;
+  at: number;
+}
+
+export function invocations(topic: string, which: 'start' | 'done' = 'start'): InvocationLine[] {
+  const file = join(OUT_DIR, which === 'start' ? `${topic}.jsonl` : `${topic}.done.jsonl`);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as InvocationLine);
+}

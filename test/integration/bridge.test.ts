@@ -1,0 +1,205 @@
+/**
+ * The bridge end to end on real Kafka and Redis: every record reaches the function in order per
+ * partition, offsets are committed only after success, a failing batch is retried in place while other
+ * partitions flow, and the payload is byte-for-byte the reference encoder's. Mappings are created with
+ * the real @aws-sdk/client-lambda against the admin API.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateEventSourceMappingCommand,
+  type CreateEventSourceMappingCommandInput,
+  GetEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
+import { referenceEncodeMessages } from '../../src/encode/reference.ts';
+import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, produce } from '../helpers/kafka.ts';
+import { invocations, OUT_DIR, startTestBridge, type TestBridge, TEST_CREDENTIALS } from '../helpers/bridge.ts';
+import { uniqueName, waitFor } from '../helpers/wait.ts';
+
+let tb: TestBridge;
+let httpServer: Server;
+const httpBodies: Buffer[] = [];
+
+before(async () => {
+  httpServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      httpBodies.push(Buffer.concat(chunks));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
+  const port = (httpServer.address() as { port: number }).port;
+  tb = await startTestBridge({ functions: { 'http-capture': { url: `http://127.0.0.1:${port}/invoke` } } });
+  // Lambda targets (function ARNs) go through the real SDK to the bridge's own Invoke endpoint.
+  process.env.AWS_ENDPOINT_URL_LAMBDA = tb.bridge.url;
+  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+});
+
+after(async () => {
+  await tb?.close();
+  httpServer?.close();
+});
+
+async function createMapping(input: Partial<CreateEventSourceMappingCommandInput> & { FunctionName: string; Topics: string[] }) {
+  const out = await tb.lambda.send(
+    new CreateEventSourceMappingCommand({
+      StartingPosition: 'TRIM_HORIZON',
+      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [BOOTSTRAP] } },
+      ...input,
+    }),
+  );
+  assert.ok(out.UUID);
+  return out.UUID;
+}
+
+async function waitCommitted(group: string, topic: string, timeoutMs = 120_000): Promise<Map<number, number>> {
+  const ends = await endOffsets(topic);
+  return waitFor(
+    `group ${group} to commit the end of ${topic}`,
+    async () => {
+      const committed = await committedOffsets(group, topic);
+      for (const [p, end] of ends) if (committed.get(p) !== end) return undefined;
+      return committed;
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+describe('bridge: consume, batch, invoke, commit', () => {
+  it('delivers 100,000 keyed records on 8 partitions: every offset, in order, committed to the end', async () => {
+    const topic = uniqueName('e2e');
+    await createTopic(topic, 8);
+    const total = 100_000;
+    const value = 'x'.repeat(200);
+    await produce(
+      topic,
+      Array.from({ length: total }, (_, i) => ({ key: `k${i % 1000}`, value: `${i}:${value}`, headers: { n: String(i) } })),
+      2000,
+    );
+    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 1000 });
+    const committed = await waitCommitted(uuid, topic, 180_000);
+    const ends = await endOffsets(topic);
+    assert.deepEqual(committed, ends, 'committed offsets equal end offsets');
+
+    const seen = new Map<number, number[]>();
+    for (const line of invocations(topic)) {
+      const list = seen.get(line.partition) ?? [];
+      list.push(...line.offsets);
+      seen.set(line.partition, list);
+    }
+    let count = 0;
+    for (const [partition, end] of ends) {
+      const offsets = seen.get(partition) ?? [];
+      count += offsets.length;
+      for (let i = 0; i < offsets.length; i += 1) {
+        assert.equal(offsets[i], i, `partition ${partition}: offsets invoked exactly once, strictly increasing`);
+      }
+      assert.equal(offsets.length, end, `partition ${partition}: every offset invoked`);
+    }
+    assert.equal(count, total);
+    const got = await tb.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    assert.equal(got.State, 'Enabled');
+    assert.equal(got.LastProcessingResult, 'OK');
+  });
+
+  it('retries a failing batch in place until it succeeds; later records of that partition wait, others flow', async () => {
+    const topic = uniqueName('retry');
+    await createTopic(topic, 4);
+    const perPartition = 50;
+    await produce(
+      topic,
+      Array.from({ length: 4 * perPartition }, (_, i) => ({ key: null, value: `v${i}`, partition: i % 4 })),
+    );
+    writeFileSync(join(OUT_DIR, `${topic}.fail-2-10.count`), '3');
+    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 10 });
+    await waitCommitted(uuid, topic);
+
+    const p2 = invocations(topic).filter((l) => l.partition === 2);
+    const poisonIdx = p2.findIndex((l) => l.offsets.includes(10));
+    const attempts = p2.filter((l) => l.offsets.includes(10));
+    assert.equal(attempts.length, 4, 'three failures, then success');
+    assert.deepEqual(attempts.map((a) => a.fail), [true, true, true, false]);
+    for (const a of attempts) assert.deepEqual(a.offsets, attempts[0]?.offsets, 'the same batch each time');
+    // Nothing after the failing batch ran before it succeeded: the next four lines are its retries.
+    assert.deepEqual(p2.slice(poisonIdx, poisonIdx + 4).map((l) => l.offsets[0]), attempts.map((a) => a.offsets[0]));
+    const successAt = attempts[3]?.at ?? 0;
+    const later = p2.filter((l) => (l.offsets[0] ?? 0) > 10);
+    assert.ok(later.every((l) => l.at >= successAt), 'later batches of partition 2 only after the retry succeeded');
+    // Other partitions finished while partition 2 was still retrying.
+    for (const p of [0, 1, 3]) {
+      const lines = invocations(topic).filter((l) => l.partition === p);
+      assert.equal(lines.flatMap((l) => l.offsets).length, perPartition);
+      assert.ok(Math.max(...lines.map((l) => l.at)) < successAt, `partition ${p} flowed during the retries`);
+    }
+    const got = await tb.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    assert.equal(got.LastProcessingResult, 'OK');
+  });
+
+  it('invokes a Lambda function through the real SDK (the bridge\'s own Invoke endpoint)', async () => {
+    const topic = uniqueName('lambda');
+    await createTopic(topic, 2);
+    await produce(topic, Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    const uuid = await createMapping({
+      FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:recorder',
+      Topics: [topic],
+      BatchSize: 7,
+    });
+    await waitCommitted(uuid, topic);
+    const offsets = invocations(topic).flatMap((l) => l.offsets);
+    assert.equal(offsets.length, 40);
+  });
+
+  it('sends an HTTP target exactly the reference encoder\'s payload bytes', async () => {
+    const topic = uniqueName('http');
+    await createTopic(topic, 2);
+    const messages = Array.from({ length: 30 }, (_, i) => ({
+      partition: i % 2,
+      key: i % 5 === 0 ? null : Buffer.from(`key-${i}`),
+      value: i === 7 ? null : Buffer.from(JSON.stringify({ i, text: 'héllo "quoted" \\ \u0001' })),
+      headers: { 'content-type': 'application/json', trace: Buffer.from([0, 127, 128, 255]) },
+      timestamp: String(1767225600000 + i),
+    }));
+    await produce(topic, messages.map((m) => ({ ...m })));
+    const before = httpBodies.length;
+    const uuid = await createMapping({ FunctionName: 'http-capture', Topics: [topic], BatchSize: 4 });
+    await waitCommitted(uuid, topic);
+    const bodies = httpBodies.slice(before).filter((b) => b.includes(Buffer.from(topic)));
+    assert.ok(bodies.length >= 8, 'several batches');
+    const byPartition = [0, 1].map((p) => messages.filter((m) => m.partition === p));
+    let records = 0;
+    for (const body of bodies) {
+      const event = JSON.parse(body.toString('utf8')) as { records: Record<string, Array<{ partition: number; offset: number }>> };
+      const [key, recs] = Object.entries(event.records)[0] ?? [];
+      assert.ok(key && recs);
+      const partition = recs[0]?.partition ?? -1;
+      const expectedMessages = recs.map((r) => {
+        const m = byPartition[partition]?.[r.offset];
+        assert.ok(m);
+        return {
+          topic,
+          partition,
+          offset: r.offset,
+          timestamp: Number(m.timestamp),
+          timestampType: 1 as const,
+          key: m.key,
+          value: m.value,
+          headers: Object.entries(m.headers).map(([name, v]) => ({ [name]: Buffer.from(v) })),
+        };
+      });
+      const expected = referenceEncodeMessages(expectedMessages, {
+        eventSource: 'SelfManagedKafka',
+        bootstrapServers: BOOTSTRAP,
+      });
+      assert.equal(expected.payloads.length, 1);
+      assert.equal(body.toString('utf8'), Buffer.from(expected.payloads[0]?.bytes ?? []).toString('utf8'));
+      records += recs.length;
+    }
+    assert.equal(records, 30);
+  });
+});
