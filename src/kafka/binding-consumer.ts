@@ -10,6 +10,8 @@
  * kept. Duplicates are possible there, gaps are not.
  */
 import Kafka from '@confluentinc/kafka-javascript';
+import type { TimestampType } from '../encode/layout.ts';
+import { type MessageLike, pack } from '../encode/pack.ts';
 import { BridgeError } from '../errors.ts';
 import type {
   BatchConsumer,
@@ -20,10 +22,9 @@ import type {
 } from './consumer.ts';
 import { type ConsumerOptions, DEFAULT_CONNECT_TIMEOUT_MS, logLevelOf } from './consumer-options.ts';
 import { classify, fromBindingError, type KafkaOp, kafkaError, RD } from './kafka-error.ts';
-import { type PackableMessage, packPartition, type TimestampType } from './pack-fallback.ts';
 import { PartitionControl } from './partition-control.ts';
 
-interface BindingMessage extends PackableMessage {
+interface BindingMessage extends MessageLike {
   topic: string;
   partition: number;
 }
@@ -264,7 +265,10 @@ export class BindingBatchConsumer implements BatchConsumer {
         if (verdict.seekTo !== undefined) this.#seekNow(first.topic, first.partition, verdict.seekTo);
         continue;
       }
-      const data = packPartition(first.topic, first.partition, group, await this.#timestampType(first.topic));
+      const tsType = await this.#timestampType(first.topic);
+      // The binding does not say which timestamp a message carries; the topic's config does.
+      for (const m of group) m.timestampType = m.timestamp !== undefined && m.timestamp >= 0 ? tsType : 0;
+      const data = pack(group);
       batches.push({
         topic: first.topic,
         partition: first.partition,
