@@ -88,7 +88,13 @@ export class NativeBatchConsumer implements BatchConsumer {
   constructor(addon: NativeAddon, options: ConsumerOptions) {
     this.#options = options;
     try {
-      this.#handle = new addon.NativeConsumer(options.config, (e) => this.#onEvent(e));
+      // The addon's callback must not hold this adapter strongly: it would keep the handle alive
+      // forever, and a consumer dropped without disconnect() could never be closed by its finalizer.
+      const self = new WeakRef(this);
+      this.#handle = new addon.NativeConsumer(options.config, (e) => {
+        const me = self.deref();
+        if (me) me.#onEvent(e);
+      });
     } catch (error) {
       throw fromNativeError(error, 'connect');
     }

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { clientConfig, type KafkaConnection } from '../../src/kafka/client-config.ts';
 import type { BatchConsumer, RawBatch, RebalanceEvent } from '../../src/kafka/consumer.ts';
 import { type ConsumerKind, createConsumer } from '../../src/kafka/create-consumer.ts';
@@ -283,6 +285,37 @@ for (const kind of ['native', 'binding'] as const) {
       await bad.consumer.disconnect();
     });
 
+    it('OAUTHBEARER asks the token provider (the local broker lacks the mechanism: a clear auth error)', async () => {
+      const asked: string[] = [];
+      const consumer = createConsumer({
+        prefer: kind,
+        config: {
+          ...clientConfig({
+            bootstrapServers: [LOCAL_KAFKA.saslPlaintext],
+            protocol: 'SASL_PLAINTEXT',
+            sasl: { mechanism: 'OAUTHBEARER' },
+          }),
+          'sasl.oauthbearer.config': 'scope=klb-test',
+          'group.id': uniqueName('g'),
+        },
+        listener: new Recorder(),
+        logger: silentLogger,
+        connectTimeoutMs: 5000,
+        oauthTokenProvider: async (config) => {
+          asked.push(config);
+          return {
+            token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.',
+            expiresAtMs: Date.now() + 60_000,
+            principal: 'alice',
+          };
+        },
+      });
+      open.push(consumer);
+      await assert.rejects(consumer.connect(), { code: 'KAFKA_AUTH_FAILED' });
+      assert.deepEqual(asked.slice(0, 1), ['scope=klb-test']);
+      await consumer.disconnect();
+    });
+
     it('TLS on the SSL listener connects with the local CA', async () => {
       const topic = await topicWith(1, 5);
       const tls: KafkaConnection = {
@@ -298,3 +331,65 @@ for (const kind of ['native', 'binding'] as const) {
     });
   });
 }
+
+/**
+ * Native only: the binding has no finalizer close (its client stays connected until disconnect()).
+ * A native consumer that is garbage-collected without disconnect() leaves the group from a thread
+ * of its own; the event loop never waits for it.
+ */
+describe('native consumer dropped without disconnect()', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+
+  it('is closed off the JS thread: the group moves on at once and the event loop stays responsive', async () => {
+    const topic = await topicWith(3, 5);
+    const group = uniqueName('g');
+    await (async () => {
+      // Not pushed to `open`: nothing may keep this consumer reachable.
+      const rec = new Recorder();
+      const consumer = createConsumer({
+        prefer: 'native',
+        // A member that just vanished would hold its partitions for 30 s; one that left does not.
+        config: {
+          ...clientConfig(PLAINTEXT),
+          'group.id': group,
+          'auto.offset.reset': 'earliest',
+          'session.timeout.ms': '30000',
+        },
+        listener: rec,
+        logger: silentLogger,
+      });
+      await consumer.connect();
+      consumer.subscribe([topic]);
+      await collect(consumer, rec, 15);
+    })();
+    let worstLagMs = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worstLagMs = Math.max(worstLagMs, now - last - 10);
+      last = now;
+    }, 10);
+    try {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setImmediate(r));
+        gc();
+      }
+      const b = make('native', group);
+      await b.consumer.connect();
+      b.consumer.subscribe([topic]);
+      const sink: RawRecord[] = [];
+      await waitFor(
+        'the second member owns all partitions',
+        async () => {
+          await pollOnce(b.consumer, b.rec, sink);
+          return b.consumer.assignment().length === 3;
+        },
+        { timeoutMs: 15_000, intervalMs: 0 },
+      );
+      assert.ok(worstLagMs < 250, `event loop blocked for ${worstLagMs.toFixed(0)} ms`);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});
