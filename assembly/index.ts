@@ -24,7 +24,7 @@ export function encode(
   maxPayload: f64,
 ): i32 {
   const status = plan(inPtr, inLen, prefixLen, scratchPtr, scratchCap, outCap, <u64>maxPayload);
-  if (status != OK) return status;
+  if (status !== OK) return status;
   return writePayloads(inPtr, prefixPtr, prefixLen, outPtr);
 }
 
@@ -40,7 +40,7 @@ export function resultPtr(): usize {
 
 /** First byte the host may use, 16-byte aligned. */
 export function heapBase(): usize {
-  return (__heap_base + 15) & ~<usize>15;
+  return (__heap_base + 15) & ~(<usize>15);
 }
 
 /** 1 when this build uses SIMD128. */

@@ -7,13 +7,10 @@
 import { ESC_CHAR, ESC_LEN } from './tables';
 
 /** Returned by scanName for a name that is not valid UTF-8. */
-// @ts-ignore: decorator
-@inline export const NOT_UTF8: usize = usize.MAX_VALUE;
+export const NOT_UTF8: usize = usize.MAX_VALUE;
 
-// @ts-ignore: decorator
-@inline
 function cont(p: usize): bool {
-  return (load<u8>(p) & 0xc0) == 0x80;
+  return (load<u8>(p) & 0xc0) === 0x80;
 }
 
 /** Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
@@ -32,15 +29,15 @@ export function isUtf8(src: usize, n: usize): bool {
     } else if (c < 0xf0) {
       if (end - p < 3 || !cont(p + 2)) return false;
       const c1 = <u32>load<u8>(p, 1);
-      const lo: u32 = c == 0xe0 ? 0xa0 : 0x80;
-      const hi: u32 = c == 0xed ? 0x9f : 0xbf;
+      const lo: u32 = c === 0xe0 ? 0xa0 : 0x80;
+      const hi: u32 = c === 0xed ? 0x9f : 0xbf;
       if (c1 < lo || c1 > hi) return false;
       p += 3;
     } else if (c < 0xf5) {
       if (end - p < 4 || !cont(p + 2) || !cont(p + 3)) return false;
       const c1 = <u32>load<u8>(p, 1);
-      const lo: u32 = c == 0xf0 ? 0x90 : 0x80;
-      const hi: u32 = c == 0xf4 ? 0x8f : 0xbf;
+      const lo: u32 = c === 0xf0 ? 0x90 : 0x80;
+      const hi: u32 = c === 0xf4 ? 0x8f : 0xbf;
       if (c1 < lo || c1 > hi) return false;
       p += 4;
     } else {
@@ -63,14 +60,12 @@ function scanSlow(src: usize, n: usize): usize {
 }
 
 // Lanes (of the first `n`) that are control characters, '"', '\' or non-ASCII, as a bit mask.
-// @ts-ignore: decorator
-@inline
 function specialMask(v: v128, n: usize): i32 {
   const special = v128.or(
     v128.or(i8x16.lt_u(v, i8x16.splat(0x20)), i8x16.lt_s(v, i8x16.splat(0))),
     v128.or(i8x16.eq(v, i8x16.splat(0x22)), i8x16.eq(v, i8x16.splat(0x5c))),
   );
-  const valid = n >= 16 ? 0xffff : (1 << <i32>n) - 1;
+  const valid = n >= 16 ? 0xffff : (1 << (<i32>n)) - 1;
   return i8x16.bitmask(special) & valid;
 }
 
@@ -79,7 +74,7 @@ export function scanName(src: usize, n: usize): usize {
   if (ASC_FEATURE_SIMD) {
     // Fast path: plain ASCII with nothing to escape (nearly every real name) is one compare per 16 bytes.
     for (let i: usize = 0; i < n; i += 16) {
-      if (specialMask(v128.load(src + i), n - i) != 0) return scanSlow(src, n);
+      if (specialMask(v128.load(src + i), n - i) !== 0) return scanSlow(src, n);
     }
     return n;
   }
@@ -91,10 +86,10 @@ function writeSlow(dst: usize, src: usize, n: usize): usize {
   for (let i: usize = 0; i < n; i++) {
     const c = load<u8>(src + i);
     const e = load<u8>(ESC_LEN + <usize>c);
-    if (e == 1) {
+    if (e === 1) {
       store<u8>(d, c);
       d++;
-    } else if (e == 2) {
+    } else if (e === 2) {
       store<u8>(d, 0x5c);
       store<u8>(d, load<u8>(ESC_CHAR + <usize>c), 1);
       d += 2;
@@ -115,7 +110,7 @@ export function writeName(dst: usize, src: usize, n: usize): usize {
   if (ASC_FEATURE_SIMD) {
     for (let i: usize = 0; i < n; i += 16) {
       const v = v128.load(src + i);
-      if (specialMask(v, n - i) != 0) return writeSlow(dst + i, src + i, n - i);
+      if (specialMask(v, n - i) !== 0) return writeSlow(dst + i, src + i, n - i);
       v128.store(dst + i, v);
     }
     return dst + n;

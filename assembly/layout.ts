@@ -1,16 +1,12 @@
 // The raw-batch layout (docs/raw-batch-layout.md, version 1) and the scratch and result areas
 // this module uses. All integers little-endian; WASM loads are unaligned-safe.
 
-// @ts-ignore: decorator
-@inline export const MAGIC: u32 = 0x31424c4b; // "KLB1" read as a little-endian u32
-// @ts-ignore: decorator
-@inline export const HEADER_BYTES: usize = 20;
+export const MAGIC: u32 = 0x31424c4b; // "KLB1" read as a little-endian u32
+export const HEADER_BYTES: usize = 20;
 // topicIndex u16, timestampType u8, reserved u8, partition i32, offset i64, timestamp i64.
-// @ts-ignore: decorator
-@inline export const RECORD_FIXED: usize = 24;
+export const RECORD_FIXED: usize = 24;
 // The smallest record: the fixed part, two lengths and a header count.
-// @ts-ignore: decorator
-@inline export const RECORD_MIN: usize = RECORD_FIXED + 4 + 4 + 2;
+export const RECORD_MIN: usize = RECORD_FIXED + 4 + 4 + 2;
 
 // Scratch area, laid out from the scratch pointer (all entries u32 unless noted):
 //   topics    topicCount × 16   namePtr, nameLen, escapedLen, -
@@ -20,21 +16,14 @@
 //   payloads  recordCount × 24  outOffset, length, firstRecord, recordCount, chainStart, chainCount
 //   oversized recordCount × 16  index, pos, size (u64)
 //   hash      slots × 4         group + 1 (0 = empty), slots = power of two ≥ 2 × recordCount
-// @ts-ignore: decorator
-@inline export const TOPIC_STRIDE: usize = 16;
-// @ts-ignore: decorator
-@inline export const RECORD_STRIDE: usize = 16;
-// @ts-ignore: decorator
-@inline export const GROUP_STRIDE: usize = 32;
-// @ts-ignore: decorator
-@inline export const CHAIN_STRIDE: usize = 8;
-// @ts-ignore: decorator
-@inline export const PAYLOAD_STRIDE: usize = 24;
-// @ts-ignore: decorator
-@inline export const OVERSIZED_STRIDE: usize = 16;
+export const TOPIC_STRIDE: usize = 16;
+export const RECORD_STRIDE: usize = 16;
+export const GROUP_STRIDE: usize = 32;
+export const CHAIN_STRIDE: usize = 8;
+export const PAYLOAD_STRIDE: usize = 24;
+export const OVERSIZED_STRIDE: usize = 16;
 // Marks the end of a chain of records.
-// @ts-ignore: decorator
-@inline export const NONE: u32 = 0xffffffff;
+export const NONE: u32 = 0xffffffff;
 
 export function hashSlots(recordCount: usize): usize {
   let slots: usize = 16;
@@ -66,19 +55,11 @@ export function placeScratch(base: usize, recordCount: usize, topicCount: usize)
 
 // Result area (static), read by the host after encode() as u32 words.
 export const RESULT: usize = memory.data(64, 16);
-// @ts-ignore: decorator
-@inline export const R_DETAIL: usize = 0; // record index where a bad-input status was found, or NONE
-// @ts-ignore: decorator
-@inline export const R_NEED_LO: usize = 4; // *_TOO_SMALL: bytes needed (low and high u32)
-// @ts-ignore: decorator
-@inline export const R_NEED_HI: usize = 8;
-// @ts-ignore: decorator
-@inline export const R_PAYLOADS: usize = 12; // payload count
-// @ts-ignore: decorator
-@inline export const R_PAYLOAD_PTR: usize = 16; // pointer to payload descriptors (PAYLOAD_STRIDE each)
-// @ts-ignore: decorator
-@inline export const R_OVERSIZED: usize = 20; // oversized record count
-// @ts-ignore: decorator
-@inline export const R_OVERSIZED_PTR: usize = 24; // pointer to oversized entries (OVERSIZED_STRIDE each)
-// @ts-ignore: decorator
-@inline export const R_OUTPUT_BYTES: usize = 28; // total bytes written to the output region
+export const R_DETAIL: usize = 0; // record index where a bad-input status was found, or NONE
+export const R_NEED_LO: usize = 4; // *_TOO_SMALL: bytes needed (low and high u32)
+export const R_NEED_HI: usize = 8;
+export const R_PAYLOADS: usize = 12; // payload count
+export const R_PAYLOAD_PTR: usize = 16; // pointer to payload descriptors (PAYLOAD_STRIDE each)
+export const R_OVERSIZED: usize = 20; // oversized record count
+export const R_OVERSIZED_PTR: usize = 24; // pointer to oversized entries (OVERSIZED_STRIDE each)
+export const R_OUTPUT_BYTES: usize = 28; // total bytes written to the output region

@@ -5,11 +5,8 @@
 // safe here: writes go forward through one output region that has slack at its end (the bytes past
 // dst + n are overwritten by what follows), and every source region is followed by another region.
 
-// @ts-ignore: decorator
-@inline const SHORT: usize = 64;
+const SHORT: usize = 64;
 
-// @ts-ignore: decorator
-@inline
 export function copyShort(dst: usize, src: usize, n: usize): void {
   if (n > SHORT) {
     memory.copy(dst, src, n);

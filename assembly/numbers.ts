@@ -2,8 +2,6 @@
 // Offsets and timestamps are i64 in the layout; they are printed exactly, even above 2^53.
 import { DIGIT_PAIRS } from './tables';
 
-// @ts-ignore: decorator
-@inline
 function digits32(v: u32): usize {
   if (v < 100000) {
     if (v < 100) return v < 10 ? 1 : 2;
@@ -30,10 +28,8 @@ export function decimalLength(v: i64): usize {
   return v < 0 ? 1 + digits64(<u64>0 - <u64>v) : digits64(<u64>v);
 }
 
-// @ts-ignore: decorator
-@inline
 function pair(dst: usize, d: u32): void {
-  store<u16>(dst, load<u16>(DIGIT_PAIRS + (<usize>d << 1)));
+  store<u16>(dst, load<u16>(DIGIT_PAIRS + ((<usize>d) << 1)));
 }
 
 function writeU32(dst: usize, value: u32): usize {

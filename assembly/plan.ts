@@ -40,6 +40,7 @@ import {
   TOPIC_STRIDE,
 } from './layout';
 import { decimalLength } from './numbers';
+import { signedBytesLength } from './signed';
 import {
   BAD_BYTE_LENGTH,
   BAD_LENGTH,
@@ -54,15 +55,24 @@ import {
   TRAILING_BYTES,
   TRUNCATED,
 } from './status';
-import { N_HEADERS, N_KEY, N_OFFSET, N_PARTITION, N_TIMESTAMP, N_TOPIC, N_TT0, N_TT1, N_TT2, N_VALUE, SIGNED_BYTE } from './tables';
+import {
+  N_HEADERS,
+  N_KEY,
+  N_OFFSET,
+  N_PARTITION,
+  N_TIMESTAMP,
+  N_TOPIC,
+  N_TT0,
+  N_TT1,
+  N_TT2,
+  N_VALUE,
+} from './tables';
 
 /** Bytes past the last payload that writers may scribble on (short copies, u64 stores). */
-// @ts-ignore: decorator
-@inline export const OUTPUT_SLACK: u64 = 64;
+export const OUTPUT_SLACK: u64 = 64;
 
 // Bytes per record in the scratch tables (see layout.ts).
-// @ts-ignore: decorator
-@inline const PER_RECORD: u64 = RECORD_STRIDE + GROUP_STRIDE + CHAIN_STRIDE + PAYLOAD_STRIDE + OVERSIZED_STRIDE;
+const PER_RECORD: u64 = RECORD_STRIDE + GROUP_STRIDE + CHAIN_STRIDE + PAYLOAD_STRIDE + OVERSIZED_STRIDE;
 
 function fail(status: i32, record: u32): i32 {
   store<u32>(RESULT + R_DETAIL, record);
@@ -75,10 +85,8 @@ function tooSmall(status: i32, need: u64): i32 {
   return status;
 }
 
-// @ts-ignore: decorator
-@inline
 function ttLength(tt: u32): u64 {
-  return tt == 1 ? N_TT1 : tt == 2 ? N_TT2 : N_TT0;
+  return tt === 1 ? N_TT1 : tt === 2 ? N_TT2 : N_TT0;
 }
 
 // Open payload state (globals keep the hot loop free of extra parameters).
@@ -108,19 +116,28 @@ function closePayload(): void {
  * (`{"eventSource":…,"records":{`); cap is the largest payload allowed. On OK the payload and
  * oversized tables are in scratch and the result area says where.
  */
-export function plan(inPtr: usize, inLen: usize, prefixLen: usize, scratchPtr: usize, scratchCap: usize, outCap: usize, cap: u64): i32 {
+export function plan(
+  inPtr: usize,
+  inLen: usize,
+  prefixLen: usize,
+  scratchPtr: usize,
+  scratchCap: usize,
+  outCap: usize,
+  cap: u64,
+): i32 {
   store<u32>(RESULT + R_DETAIL, NONE);
   if (inLen < HEADER_BYTES) return fail(BAD_BYTE_LENGTH, NONE);
-  if (load<u32>(inPtr) != MAGIC) return fail(BAD_MAGIC, NONE);
-  if (load<u16>(inPtr, 4) != 1 || load<u16>(inPtr, 6) != 0) return fail(BAD_VERSION, NONE);
+  if (load<u32>(inPtr) !== MAGIC) return fail(BAD_MAGIC, NONE);
+  if (load<u16>(inPtr, 4) !== 1 || load<u16>(inPtr, 6) !== 0) return fail(BAD_VERSION, NONE);
   const recordCount = load<u32>(inPtr, 8);
   const topicCount = load<u32>(inPtr, 12);
-  if (load<u32>(inPtr, 16) != <u32>inLen) return fail(BAD_BYTE_LENGTH, NONE);
+  if (load<u32>(inPtr, 16) !== <u32>inLen) return fail(BAD_BYTE_LENGTH, NONE);
   // Bound the counts by what the bytes could hold before sizing scratch from them.
   const body = <u64>(inLen - HEADER_BYTES);
   if (<u64>topicCount * 2 > body || <u64>recordCount * RECORD_MIN > body) return fail(TRUNCATED, NONE);
-  if (recordCount > 0 && topicCount == 0) return fail(BAD_TOPIC_INDEX, 0);
-  const need = <u64>topicCount * TOPIC_STRIDE + <u64>recordCount * PER_RECORD + <u64>hashSlots(recordCount) * 4;
+  if (recordCount > 0 && topicCount === 0) return fail(BAD_TOPIC_INDEX, 0);
+  const need =
+    <u64>topicCount * TOPIC_STRIDE + <u64>recordCount * PER_RECORD + <u64>hashSlots(recordCount) * 4;
   if (need > <u64>scratchCap) return tooSmall(SCRATCH_TOO_SMALL, need);
   placeScratch(scratchPtr, recordCount, topicCount);
 
@@ -132,7 +149,7 @@ export function plan(inPtr: usize, inLen: usize, prefixLen: usize, scratchPtr: u
     p += 2;
     if (end - p < n) return fail(TRUNCATED, NONE);
     const esc = scanName(p, n);
-    if (esc == NOT_UTF8) return fail(INVALID_UTF8, NONE);
+    if (esc === NOT_UTF8) return fail(INVALID_UTF8, NONE);
     const e = sTopics + <usize>t * TOPIC_STRIDE;
     store<u32>(e, <u32>p);
     store<u32>(e, <u32>n, 4);
@@ -204,7 +221,7 @@ export function plan(inPtr: usize, inLen: usize, prefixLen: usize, scratchPtr: u
       p += 2;
       if (end - p < nameLen) return fail(TRUNCATED, i);
       const esc = scanName(p, nameLen);
-      if (esc == NOT_UTF8) return fail(INVALID_UTF8, i);
+      if (esc === NOT_UTF8) return fail(INVALID_UTF8, i);
       p += nameLen;
       if (end - p < 4) return fail(TRUNCATED, i);
       const valueLen = load<i32>(p);
@@ -214,22 +231,18 @@ export function plan(inPtr: usize, inLen: usize, prefixLen: usize, scratchPtr: u
       size += <u64>esc + 7 + (h > 0 ? 1 : 0);
       if (valueLen > 0) {
         if (end - p < <usize>valueLen) return fail(TRUNCATED, i);
-        let chars: u64 = 0;
-        for (let b: usize = 0; b < <usize>valueLen; b++) {
-          chars += load<u64>(SIGNED_BYTE + (<usize>load<u8>(p + b) << 3)) >> 56;
-        }
-        size += chars - 1; // no comma after the last byte
+        size += signedBytesLength(p, <usize>valueLen);
         p += <usize>valueLen;
       }
     }
 
     // The record's topic-partition group: usually the same as the previous record's.
     let g = lastGroup;
-    if (topic != lastTopic || partition != lastPartition) {
+    if (topic !== lastTopic || partition !== lastPartition) {
       let slot = <usize>((topic * 0x9e3779b1) ^ (<u32>partition * 0x85ebca77)) & mask;
       while (true) {
         const held = load<u32>(sHash + (slot << 2));
-        if (held == 0) {
+        if (held === 0) {
           g = sGroups + <usize>groupCount * GROUP_STRIDE;
           store<u32>(g, topic);
           store<i32>(g, partition, 4);
@@ -241,7 +254,7 @@ export function plan(inPtr: usize, inLen: usize, prefixLen: usize, scratchPtr: u
           break;
         }
         g = sGroups + <usize>(held - 1) * GROUP_STRIDE;
-        if (load<u32>(g) == topic && load<i32>(g, 4) == partition) break;
+        if (load<u32>(g) === topic && load<i32>(g, 4) === partition) break;
         slot = (slot + 1) & mask;
       }
       lastTopic = topic;
@@ -264,14 +277,14 @@ export function plan(inPtr: usize, inLen: usize, prefixLen: usize, scratchPtr: u
       oversizedCount++;
       continue;
     }
-    let joins = curCount > 0 && load<u32>(g, 8) == payloadCount + 1;
+    let joins = curCount > 0 && load<u32>(g, 8) === payloadCount + 1;
     let delta = joins ? size + 1 : size + keyCost + (curCount > 0 ? 1 : 0);
     if (curCount > 0 && curSize + delta > cap) {
       closePayload();
       joins = false;
       delta = size + keyCost;
     }
-    if (curCount == 0) {
+    if (curCount === 0) {
       curFirst = i;
       curSize = base;
       curChainStart = chainCount;
@@ -289,7 +302,7 @@ export function plan(inPtr: usize, inLen: usize, prefixLen: usize, scratchPtr: u
     curSize += delta;
     curCount++;
   }
-  if (p != end) return fail(TRAILING_BYTES, NONE);
+  if (p !== end) return fail(TRAILING_BYTES, NONE);
   if (curCount > 0) closePayload();
 
   store<u32>(RESULT + R_PAYLOADS, payloadCount);

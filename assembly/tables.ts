@@ -54,12 +54,13 @@ export const N_HEADERS: usize = 12;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 for (let i = 0; i < 64; i++) store<u8>(B64_CHARS + <usize>i, <u8>B64.charCodeAt(i));
 for (let i = 0; i < 4096; i++) {
-  const pair = <u32>load<u8>(B64_CHARS + <usize>(i >> 6)) | (<u32>load<u8>(B64_CHARS + <usize>(i & 63)) << 8);
-  store<u16>(B64_PAIRS + (<usize>i << 1), <u16>pair);
+  const pair =
+    <u32>load<u8>(B64_CHARS + <usize>(i >> 6)) | ((<u32>load<u8>(B64_CHARS + <usize>(i & 63))) << 8);
+  store<u16>(B64_PAIRS + ((<usize>i) << 1), <u16>pair);
 }
 for (let i = 0; i < 100; i++) {
-  store<u8>(DIGIT_PAIRS + (<usize>i << 1), <u8>(48 + i / 10));
-  store<u8>(DIGIT_PAIRS + (<usize>i << 1) + 1, <u8>(48 + (i % 10)));
+  store<u8>(DIGIT_PAIRS + ((<usize>i) << 1), <u8>(48 + i / 10));
+  store<u8>(DIGIT_PAIRS + ((<usize>i) << 1) + 1, <u8>(48 + (i % 10)));
 }
 for (let b = 0; b < 256; b++) {
   let v = b < 128 ? b : b - 256;
@@ -71,18 +72,18 @@ for (let b = 0; b < 256; b++) {
     v = -v;
   }
   if (v >= 100) {
-    entry |= <u64>(48 + v / 100) << (n << 3);
+    entry |= (<u64>(48 + v / 100)) << (n << 3);
     n++;
   }
   if (v >= 10) {
-    entry |= <u64>(48 + (v / 10) % 10) << (n << 3);
+    entry |= (<u64>(48 + ((v / 10) % 10))) << (n << 3);
     n++;
   }
-  entry |= <u64>(48 + (v % 10)) << (n << 3);
+  entry |= (<u64>(48 + (v % 10))) << (n << 3);
   n++;
-  entry |= <u64>44 << (n << 3); // ','
+  entry |= (<u64>44) << (n << 3); // ','
   n++;
-  store<u64>(SIGNED_BYTE + (<usize>b << 3), entry | (n << 56));
+  store<u64>(SIGNED_BYTE + ((<usize>b) << 3), entry | (n << 56));
 }
 for (let c = 0; c < 256; c++) store<u8>(ESC_LEN + <usize>c, c < 0x20 ? 6 : 1);
 function shortEscape(c: i32, letter: i32): void {
@@ -100,13 +101,13 @@ shortEscape(0x5c, 0x5c); // \\
 
 // Fragments are written before these checks run, so a wrong N_ constant is caught at start-up
 // (the module fails to instantiate) rather than producing a payload of the wrong length.
-assert(F_PARTITION - F_TOPIC == N_TOPIC);
-assert(F_OFFSET - F_PARTITION == N_PARTITION);
-assert(F_TIMESTAMP - F_OFFSET == N_OFFSET);
-assert(F_TT0 - F_TIMESTAMP == N_TIMESTAMP);
-assert(F_TT1 - F_TT0 == N_TT0);
-assert(F_TT2 - F_TT1 == N_TT1);
-assert(F_KEY - F_TT2 == N_TT2);
-assert(F_VALUE - F_KEY == N_KEY);
-assert(F_HEADERS - F_VALUE == N_VALUE);
-assert(fragmentEnd - F_HEADERS == N_HEADERS);
+assert(F_PARTITION - F_TOPIC === N_TOPIC);
+assert(F_OFFSET - F_PARTITION === N_PARTITION);
+assert(F_TIMESTAMP - F_OFFSET === N_OFFSET);
+assert(F_TT0 - F_TIMESTAMP === N_TIMESTAMP);
+assert(F_TT1 - F_TT0 === N_TT0);
+assert(F_TT2 - F_TT1 === N_TT1);
+assert(F_KEY - F_TT2 === N_TT2);
+assert(F_VALUE - F_KEY === N_KEY);
+assert(F_HEADERS - F_VALUE === N_VALUE);
+assert(fragmentEnd - F_HEADERS === N_HEADERS);

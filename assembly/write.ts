@@ -22,6 +22,7 @@ import {
 } from './layout';
 import { copyShort } from './mem';
 import { writeDecimal } from './numbers';
+import { writeSignedBytes } from './signed';
 import { INTERNAL_SIZE_MISMATCH, OK } from './status';
 import {
   F_HEADERS,
@@ -44,15 +45,12 @@ import {
   N_TT1,
   N_TT2,
   N_VALUE,
-  SIGNED_BYTE,
 } from './tables';
 
-// @ts-ignore: decorator
-@inline
 function putName(dst: usize, topicEntry: usize): usize {
   const src = <usize>load<u32>(topicEntry);
   const n = <usize>load<u32>(topicEntry, 4);
-  if (<usize>load<u32>(topicEntry, 8) == n) {
+  if (<usize>load<u32>(topicEntry, 8) === n) {
     copyShort(dst, src, n);
     return dst + n;
   }
@@ -65,10 +63,10 @@ function writeRecordRest(dst: usize, rec: usize): usize {
   copyShort(d, F_TIMESTAMP, N_TIMESTAMP);
   d = writeDecimal(d + N_TIMESTAMP, load<i64>(rec, 16));
   const tt = load<u8>(rec, 2);
-  if (tt == 1) {
+  if (tt === 1) {
     copyShort(d, F_TT1, N_TT1);
     d += N_TT1;
-  } else if (tt == 2) {
+  } else if (tt === 2) {
     copyShort(d, F_TT2, N_TT2);
     d += N_TT2;
   } else {
@@ -112,14 +110,8 @@ function writeRecordRest(dst: usize, rec: usize): usize {
     const n = load<i32>(p);
     p += 4;
     if (n > 0) {
-      const end = p + <usize>n;
-      while (p < end) {
-        const e = load<u64>(SIGNED_BYTE + (<usize>load<u8>(p) << 3));
-        store<u64>(d, e);
-        d += <usize>(e >> 56);
-        p++;
-      }
-      d--; // drop the comma after the last byte
+      d = writeSignedBytes(d, p, <usize>n);
+      p += <usize>n;
     }
     store<u16>(d, 0x7d5d); // ]}
     d += 2;
@@ -170,7 +162,7 @@ export function writePayloads(inPtr: usize, prefixPtr: usize, prefixLen: usize, 
         const entry = sRecords + <usize>r * RECORD_STRIDE;
         d = writeRecordRest(d, inPtr + <usize>load<u32>(entry));
         r = load<u32>(entry, 8);
-        if (r == NONE) break;
+        if (r === NONE) break;
         store<u8>(d, 0x2c);
         copyShort(d + 1, head, headLen);
         d += 1 + headLen;
@@ -180,7 +172,7 @@ export function writePayloads(inPtr: usize, prefixPtr: usize, prefixLen: usize, 
     }
     store<u16>(d, 0x7d7d); // }}
     d += 2;
-    if (d - start != planned) {
+    if (d - start !== planned) {
       store<u32>(RESULT + R_DETAIL, k);
       return INTERNAL_SIZE_MISMATCH;
     }

@@ -46,7 +46,10 @@ export function buildEnvelope(options: EncodeOptions): Envelope {
   } else {
     throw invalid(`unknown eventSource ${JSON.stringify(eventSource)}`);
   }
-  const prefix = Buffer.from(`${head}"bootstrapServers":${JSON.stringify(bootstrapServers)},"records":{`, 'utf8');
+  const prefix = Buffer.from(
+    `${head}"bootstrapServers":${JSON.stringify(bootstrapServers)},"records":{`,
+    'utf8',
+  );
   return { prefix, maxPayloadBytes };
 }
 

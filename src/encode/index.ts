@@ -20,6 +20,8 @@ export interface CreateEncoderOptions extends Pick<WasmEncoderOptions, 'initialB
   /** Skip the faster choices (tests, benchmarks, or to rule WASM out while debugging). */
   prefer?: Exclude<EncoderKind, 'reference'>;
   logger?: Pick<Logger, 'info'>;
+  /** How a WASM encoder is made; tests replace it to simulate an engine without SIMD or WASM. */
+  loadWasm?: (variant: 'simd' | 'scalar') => BatchEncoder;
 }
 
 function reason(error: unknown): string {
@@ -33,17 +35,19 @@ export function createEncoder(options: CreateEncoderOptions = {}): BatchEncoder 
     return encoder;
   };
   const initial = options.initialBytes === undefined ? {} : { initialBytes: options.initialBytes };
-  let simdFailure = 'not requested';
+  const loadWasm = options.loadWasm ?? ((variant) => new WasmEncoder({ variant, ...initial }));
+  let simdFailure = '';
   if (prefer === 'wasm-simd') {
     try {
-      return log(new WasmEncoder({ variant: 'simd', ...initial }), 'WebAssembly SIMD128 available');
+      return log(loadWasm('simd'), 'WebAssembly SIMD128 available');
     } catch (error) {
       simdFailure = reason(error);
     }
   }
   if (prefer !== 'js') {
     try {
-      return log(new WasmEncoder({ variant: 'scalar', ...initial }), `SIMD build unusable: ${simdFailure}`);
+      const why = prefer === 'wasm-simd' ? `SIMD build unusable: ${simdFailure}` : 'scalar build requested';
+      return log(loadWasm('scalar'), why);
     } catch (error) {
       return log(new JsWriterEncoder(), `WebAssembly unusable: ${reason(error)}`);
     }

@@ -3,8 +3,9 @@
  * (same checks, same status names), size every record exactly, group records by topic-partition and
  * cut payloads greedily under the cap (rule in types.ts). Arrays are reused between batches.
  */
-import { HEADER_BYTES, MAGIC, RECORD_FIXED, RECORD_MIN, readI64, VERSION } from './layout.ts';
+
 import { base64Length, byteArrayLength, decimalLength, scanName } from './js-text.ts';
+import { HEADER_BYTES, MAGIC, RECORD_FIXED, RECORD_MIN, readI64, VERSION } from './layout.ts';
 import { STATUS, type StatusName, statusError } from './status.ts';
 
 // Lengths of the fixed JSON pieces of a record (see js-writer.ts for the text).
@@ -88,7 +89,17 @@ export class Planner {
     this.recNext = grow(this.recNext, recordCount, (n) => new Int32Array(n));
     this.chainGroup = grow(this.chainGroup, recordCount, (n) => new Uint32Array(n));
     this.chainHead = grow(this.chainHead, recordCount, (n) => new Uint32Array(n));
-    const { recStart, recGroup, recNext, chainGroup, chainHead, topicEsc, groupKeyLen, groupStamp, groupTail } = this;
+    const {
+      recStart,
+      recGroup,
+      recNext,
+      chainGroup,
+      chainHead,
+      topicEsc,
+      groupKeyLen,
+      groupStamp,
+      groupTail,
+    } = this;
     this.topicStart.length = 0;
     this.topicLen.length = 0;
     topicEsc.length = 0;
@@ -140,7 +151,12 @@ export class Planner {
     let lastPartition = 0;
     let g = 0;
     const fixed =
-      FIELD.topic.length + FIELD.partition.length + FIELD.offset.length + FIELD.timestamp.length + FIELD.headers.length + 2;
+      FIELD.topic.length +
+      FIELD.partition.length +
+      FIELD.offset.length +
+      FIELD.timestamp.length +
+      FIELD.headers.length +
+      2;
 
     for (let i = 0; i < recordCount; i++) {
       const rec = p;

@@ -32,7 +32,7 @@ export function writeDecimal(out: Uint8Array, pos: number, value: number): numbe
   const end = p + decimalLength(v);
   let q = end;
   while (v >= 100) {
-    const next = v < 2147483648 ? ((v / 100) | 0) : Math.floor(v / 100);
+    const next = v < 2147483648 ? (v / 100) | 0 : Math.floor(v / 100);
     const d = (v - next * 100) * 2;
     q -= 2;
     out[q] = DIGIT_PAIRS[d] as number;
@@ -109,7 +109,13 @@ export function byteArrayLength(src: Uint8Array, start: number, n: number): numb
 }
 
 /** Writes the signed-byte array of src[start, start + n) without brackets; returns the end. */
-export function writeByteArray(out: Uint8Array, pos: number, src: Uint8Array, start: number, n: number): number {
+export function writeByteArray(
+  out: Uint8Array,
+  pos: number,
+  src: Uint8Array,
+  start: number,
+  n: number,
+): number {
   let p = pos;
   for (let i = start; i < start + n; i++) {
     const b = src[i] as number;

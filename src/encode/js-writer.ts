@@ -3,10 +3,10 @@
  * second baseline. Same two passes as the WASM module (js-plan.ts, then this file), writing bytes into
  * one reused Buffer with lookup tables; base64 goes through Node's native encoder for longer fields.
  */
-import { envelopeCache, type EncodeOptions } from './envelope.ts';
-import { readI64 } from './layout.ts';
+import { type EncodeOptions, envelopeCache } from './envelope.ts';
+import { FIELD, type PlannedPayload, Planner, TIMESTAMP_TYPE_FIELDS } from './js-plan.ts';
 import { copyBytes, writeBase64, writeByteArray, writeDecimal, writeLatin1, writeName } from './js-text.ts';
-import { FIELD, Planner, type PlannedPayload, TIMESTAMP_TYPE_FIELDS } from './js-plan.ts';
+import { readI64 } from './layout.ts';
 import { type MessageLike, packInto } from './pack.ts';
 import { STATUS, statusError } from './status.ts';
 import type { BatchEncoder, EncodeResult, OversizedRecord, Payload } from './types.ts';
@@ -27,7 +27,9 @@ function put(out: Uint8Array, pos: number, fragment: Uint8Array): number {
 
 function writeI64(out: Uint8Array, pos: number, view: DataView, at: number): number {
   const v = readI64(view, at);
-  return Number.isSafeInteger(v) ? writeDecimal(out, pos, v) : writeLatin1(out, pos, view.getBigInt64(at, true).toString());
+  return Number.isSafeInteger(v)
+    ? writeDecimal(out, pos, v)
+    : writeLatin1(out, pos, view.getBigInt64(at, true).toString());
 }
 
 /** Everything of a record after `"offset":`. */
@@ -134,7 +136,13 @@ export class JsWriterEncoder implements BatchEncoder {
     return this.encode(this.packBuffer.subarray(0, n), options);
   }
 
-  private writePayload(out: Buffer, src: Buffer, view: DataView, prefix: Uint8Array, planned: PlannedPayload): number {
+  private writePayload(
+    out: Buffer,
+    src: Buffer,
+    view: DataView,
+    prefix: Uint8Array,
+    planned: PlannedPayload,
+  ): number {
     const plan = this.planner;
     let d = copyBytes(out, planned.outOffset, prefix, 0, prefix.length);
     const chainEnd = planned.chainStart + planned.chainCount;

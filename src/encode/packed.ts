@@ -30,7 +30,9 @@ export function packedOffsets(data: Uint8Array): Float64Array {
 /** Records [from, to) as a new packed batch (same topic table). */
 export function slicePacked(data: Uint8Array, from: number, to: number): Uint8Array {
   const batch = readPacked(data);
-  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= batch.recordCount)) {
+  if (
+    !(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= batch.recordCount)
+  ) {
     throw new RangeError(`cannot slice records [${from}, ${to}) of a batch of ${batch.recordCount}`);
   }
   const tableEnd = topicTableEnd(batch);
@@ -68,9 +70,11 @@ export function concatPacked(parts: readonly Uint8Array[]): Uint8Array {
     recordBytes += (batch.starts[batch.recordCount] as number) - topicTableEnd(batch);
     recordCount += batch.recordCount;
   }
-  if (names.length > MAX_TOPICS) throw new EncodeError('ENCODE_FAILED', `more than ${MAX_TOPICS} topics in one batch`);
+  if (names.length > MAX_TOPICS)
+    throw new EncodeError('ENCODE_FAILED', `more than ${MAX_TOPICS} topics in one batch`);
   const total = HEADER_BYTES + tableBytes + recordBytes;
-  if (total > MAX_BATCH_BYTES) throw new EncodeError('ENCODE_FAILED', `batch larger than ${MAX_BATCH_BYTES} bytes`);
+  if (total > MAX_BATCH_BYTES)
+    throw new EncodeError('ENCODE_FAILED', `batch larger than ${MAX_BATCH_BYTES} bytes`);
   const out = new Uint8Array(total);
   const view = writeHeader(out, recordCount, names.length);
   let p = HEADER_BYTES;

@@ -5,7 +5,15 @@
  * status names as the WASM encoder; the accessors then trust it.
  */
 import { isUtf8 } from 'node:buffer';
-import { HEADER_BYTES, MAGIC, RECORD_FIXED, RECORD_MIN, readI64, type TimestampType, VERSION } from './layout.ts';
+import {
+  HEADER_BYTES,
+  MAGIC,
+  RECORD_FIXED,
+  RECORD_MIN,
+  readI64,
+  type TimestampType,
+  VERSION,
+} from './layout.ts';
 import { STATUS, type StatusName, statusError } from './status.ts';
 
 export interface PackedBatch {

@@ -19,11 +19,27 @@ import {
 } from './reader.ts';
 import type { BatchEncoder, EncodeResult, OversizedRecord, Payload } from './types.ts';
 
+/** JSON.rawJSON's result: printed verbatim by JSON.stringify. */
+interface RawJson {
+  readonly rawJSON: string;
+}
+/** An i64 for JSON: a number while exact (|v| ≤ 2^53), else its exact digits, as Kafka holds int64. */
+type JsonInteger = number | RawJson;
+const rawJSON = (JSON as unknown as { rawJSON(text: string): RawJson }).rawJSON;
+
+function exact(value: number, read: () => bigint): JsonInteger {
+  return Number.isSafeInteger(value) ? value : rawJSON(read().toString());
+}
+
+function numberOf(value: JsonInteger): number {
+  return typeof value === 'number' ? value : Number(value.rawJSON);
+}
+
 export interface EventRecord {
   topic: string;
   partition: number;
-  offset: number;
-  timestamp: number;
+  offset: JsonInteger;
+  timestamp: JsonInteger;
   timestampType: string;
   key?: string;
   value?: string;
@@ -44,8 +60,8 @@ function signedBytes(bytes: Uint8Array | null): number[] {
 function eventRecord(
   topic: string,
   partition: number,
-  offset: number,
-  timestamp: number,
+  offset: JsonInteger,
+  timestamp: JsonInteger,
   timestampType: number,
   key: Uint8Array | null,
   value: Uint8Array | null,
@@ -69,12 +85,13 @@ export function recordsFromPacked(packed: Uint8Array): EventRecord[] {
   const batch = readPacked(packed);
   const records: EventRecord[] = [];
   for (let i = 0; i < batch.recordCount; i++) {
+    const start = batch.starts[i] as number;
     records.push(
       eventRecord(
         recordTopic(batch, i),
         recordPartition(batch, i),
-        recordOffset(batch, i),
-        recordTimestamp(batch, i),
+        exact(recordOffset(batch, i), () => batch.view.getBigInt64(start + 8, true)),
+        exact(recordTimestamp(batch, i), () => batch.view.getBigInt64(start + 16, true)),
         recordTimestampType(batch, i),
         recordKey(batch, i),
         recordValue(batch, i),
@@ -85,21 +102,26 @@ export function recordsFromPacked(packed: Uint8Array): EventRecord[] {
   return records;
 }
 
+function bytesOf(v: Uint8Array | string | null | undefined): Uint8Array | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
+}
+
 export function recordsFromMessages(messages: readonly MessageLike[]): EventRecord[] {
   return messages.map((m) =>
     eventRecord(
       m.topic,
       m.partition,
       m.offset,
-      m.timestamp,
+      m.timestamp ?? -1,
       m.timestampType ?? 0,
-      m.key ?? null,
-      m.value ?? null,
+      bytesOf(m.key),
+      bytesOf(m.value),
       (m.headers ?? []).flatMap((h) =>
         Object.entries(h).map(([name, v]): [string, Uint8Array | null] => [
           // pack.ts turns lone surrogates into U+FFFD; do the same so both paths agree.
           name.toWellFormed(),
-          v === null || v === undefined ? null : typeof v === 'string' ? Buffer.from(v, 'utf8') : v,
+          bytesOf(v),
         ]),
       ),
     ),
@@ -112,7 +134,12 @@ function groupKey(record: EventRecord): string {
 
 function eventObject(options: EncodeOptions, records: readonly EventRecord[]): Record<string, unknown> {
   const grouped: Record<string, EventRecord[]> = {};
-  for (const r of records) (grouped[groupKey(r)] ??= []).push(r);
+  for (const r of records) {
+    const key = groupKey(r);
+    const list = grouped[key];
+    if (list === undefined) grouped[key] = [r];
+    else list.push(r);
+  }
   return {
     eventSource: options.eventSource,
     ...(options.eventSource === 'aws:kafka' ? { eventSourceArn: options.eventSourceArn } : {}),
@@ -125,9 +152,16 @@ function eventObject(options: EncodeOptions, records: readonly EventRecord[]): R
 export function encodeRecords(records: readonly EventRecord[], options: EncodeOptions): EncodeResult {
   const { maxPayloadBytes: cap } = buildEnvelope(options);
   if (records.length === 0) return { payloads: [], oversized: [] };
-  const whole = Buffer.from(JSON.stringify(eventObject(options, records)), 'utf8');
-  // A payload only shrinks when records are removed, so if all fit, each fits alone too.
-  if (whole.length <= cap) return { payloads: [{ bytes: whole, firstRecord: 0, recordCount: records.length }], oversized: [] };
+  let base64Chars = 0;
+  for (const r of records) base64Chars += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  // Skip the whole-event attempt when the base64 alone is over the cap.
+  if (base64Chars <= cap) {
+    const whole = Buffer.from(JSON.stringify(eventObject(options, records)), 'utf8');
+    // A payload only shrinks when records are removed, so if all fit, each fits alone too.
+    if (whole.length <= cap) {
+      return { payloads: [{ bytes: whole, firstRecord: 0, recordCount: records.length }], oversized: [] };
+    }
+  }
 
   // Split: size every record from its own JSON text, then build each payload from those texts.
   const texts = records.map((r) => JSON.stringify(r));
@@ -143,13 +177,17 @@ export function encodeRecords(records: readonly EventRecord[], options: EncodeOp
     const byGroup = new Map<string, string[]>();
     for (const i of open) {
       const key = groupKey(records[i] as EventRecord);
-      let list = byGroup.get(key);
-      if (list === undefined) byGroup.set(key, (list = []));
-      list.push(texts[i] as string);
+      const list = byGroup.get(key);
+      if (list === undefined) byGroup.set(key, [texts[i] as string]);
+      else list.push(texts[i] as string);
     }
     const head = JSON.stringify(eventObject(options, [])).slice(0, -2);
     const body = [...byGroup].map(([key, list]) => `${JSON.stringify(key)}:[${list.join(',')}]`).join(',');
-    payloads.push({ bytes: Buffer.from(`${head}${body}}}`, 'utf8'), firstRecord: first, recordCount: open.length });
+    payloads.push({
+      bytes: Buffer.from(`${head}${body}}}`, 'utf8'),
+      firstRecord: first,
+      recordCount: open.length,
+    });
     open = [];
     size = base;
     groups = new Set();
@@ -160,7 +198,13 @@ export function encodeRecords(records: readonly EventRecord[], options: EncodeOp
     const keyCost = Buffer.byteLength(JSON.stringify(key), 'utf8') + 3; // "key":[ … ]
     if (base + keyCost + recordBytes > cap) {
       close();
-      oversized.push({ index: i, offset: record.offset, partition: record.partition, topic: record.topic, bytes: base + keyCost + recordBytes });
+      oversized.push({
+        index: i,
+        offset: numberOf(record.offset),
+        partition: record.partition,
+        topic: record.topic,
+        bytes: base + keyCost + recordBytes,
+      });
       return;
     }
     let delta = groups.has(key) ? recordBytes + 1 : recordBytes + keyCost + (open.length > 0 ? 1 : 0);
@@ -180,7 +224,10 @@ export function referenceEncode(packed: Uint8Array, options: EncodeOptions): Enc
   return encodeRecords(recordsFromPacked(packed), options);
 }
 
-export function referenceEncodeMessages(messages: readonly MessageLike[], options: EncodeOptions): EncodeResult {
+export function referenceEncodeMessages(
+  messages: readonly MessageLike[],
+  options: EncodeOptions,
+): EncodeResult {
   return encodeRecords(recordsFromMessages(messages), options);
 }
 

@@ -23,7 +23,9 @@ export const STATUS = {
 
 export type StatusName = keyof typeof STATUS;
 
-const NAMES = new Map<number, StatusName>(Object.entries(STATUS).map(([name, code]) => [code, name as StatusName]));
+const NAMES = new Map<number, StatusName>(
+  Object.entries(STATUS).map(([name, code]) => [code, name as StatusName]),
+);
 
 const MESSAGES: Record<StatusName, string> = {
   OK: 'ok',

@@ -34,7 +34,11 @@ interface WasmApi {
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const FILES: Record<WasmVariant, string> = { simd: 'release.wasm', scalar: 'scalar.wasm', debug: 'debug.wasm' };
+const FILES: Record<WasmVariant, string> = {
+  simd: 'release.wasm',
+  scalar: 'scalar.wasm',
+  debug: 'debug.wasm',
+};
 
 export interface WasmExports {
   memory: WasmMemory;
@@ -65,7 +69,13 @@ const compiled = new Map<WasmVariant, WasmModule>();
 export function compileWasm(variant: WasmVariant): WasmModule {
   let module = compiled.get(variant);
   if (module === undefined) {
-    module = new WebAssemblyApi.Module(readFileSync(wasmFile(variant)));
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(wasmFile(variant));
+    } catch (error) {
+      throw new Error(`${wasmFile(variant).pathname} is missing: run \`npm run asbuild\``, { cause: error });
+    }
+    module = new WebAssemblyApi.Module(bytes);
     compiled.set(variant, module);
   }
   return module;
@@ -152,7 +162,8 @@ export class WasmEncoder implements BatchEncoder {
     const need = this.outputPtr + this.outputCap;
     const have = memory.buffer.byteLength;
     if (need > have) {
-      if (need > MAX_MEMORY) throw new EncodeError('ENCODE_FAILED', 'batch too large for the encoder (4 GiB of memory)');
+      if (need > MAX_MEMORY)
+        throw new EncodeError('ENCODE_FAILED', 'batch too large for the encoder (4 GiB of memory)');
       memory.grow(Math.ceil((need - have) / PAGE));
       new Uint8Array(memory.buffer, have).fill(0);
     }
@@ -165,27 +176,29 @@ export class WasmEncoder implements BatchEncoder {
     return align(need * 1.5);
   }
 
+  /**
+   * The input region, at least `bytes` long: write a packed batch here (e.g. with packInto) and pass
+   * `input(n).subarray(0, n)` to encode() to skip the copy. Valid until the next call on this encoder.
+   */
+  input(bytes: number): Uint8Array {
+    if (bytes > this.inputCap) {
+      this.inputCap = WasmEncoder.grown(bytes);
+      this.reserve();
+    }
+    return this.inputView;
+  }
+
   encode(packed: Uint8Array, options: EncodeOptions): EncodeResult {
     const envelope = this.envelope(options);
     const inPlace = packed.buffer === this.wasm.memory.buffer && packed.byteOffset === this.heap;
-    if (!inPlace) {
-      if (packed.length > this.inputCap) {
-        this.inputCap = WasmEncoder.grown(packed.length);
-        this.reserve();
-      }
-      this.u8.set(packed, this.heap);
-    }
+    if (!inPlace) this.input(packed.length).set(packed);
     return this.run(packed.length, envelope.prefix, envelope.maxPayloadBytes);
   }
 
   encodeMessages(messages: readonly MessageLike[], options: EncodeOptions): EncodeResult {
     const envelope = this.envelope(options);
     let n = packInto(messages, this.inputView);
-    if (n > this.inputCap) {
-      this.inputCap = WasmEncoder.grown(n);
-      this.reserve();
-      n = packInto(messages, this.inputView);
-    }
+    if (n > this.inputCap) n = packInto(messages, this.input(n));
     return this.run(n, envelope.prefix, envelope.maxPayloadBytes);
   }
 
