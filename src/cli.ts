@@ -4,6 +4,9 @@
  * KLB_REDIS_URL / KLB_DEV_BOOTSTRAP_SERVERS point elsewhere), the bridge with its admin API open on
  * loopback, an example function, a mapping from a sample topic to it, and a little traffic.
  */
+// Each consumer's poll runs on a libuv pool thread; many mappings must not starve fs and DNS work.
+process.env.UV_THREADPOOL_SIZE ??= '64';
+
 import { join } from 'node:path';
 import { loadConfig } from './config/load.ts';
 import { isBridgeError } from './errors.ts';

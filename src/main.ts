@@ -116,6 +116,9 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
         'group.id': mapping.consumerGroupId,
         'client.id': `kafka-lambda-bridge-${mapping.uuid.slice(0, 8)}`,
         'auto.offset.reset': mapping.startingPosition === 'LATEST' ? 'latest' : 'earliest',
+        // A crashed instance's partitions move on within seconds, not librdkafka's default 45 s.
+        'session.timeout.ms': '10000',
+        'heartbeat.interval.ms': '2000',
       },
       listener: {
         onRebalance: (event) => runner?.listener.onRebalance(event),

@@ -182,9 +182,10 @@ export class MappingRunner {
           const next = view.data.lastOffset + 1;
           st.buffer.reset(next);
           await this.deps.consumer.seek({ topic, partition, offset: next });
-          st.inFlight = { id, data: view.data };
-          if (view.result) void this.settled(partition, st, st.inFlight, view.result);
-          else void this.deps.dispatcher.wait(id).then((r) => this.settled(partition, st, { id, data: view.data }, r));
+          const adopted: InFlight = { id, data: view.data };
+          st.inFlight = adopted;
+          if (view.result) void this.settled(partition, st, adopted, view.result);
+          else void this.deps.dispatcher.wait(id).then((r) => this.settled(partition, st, adopted, r));
         }
       }
     } catch (error) {
