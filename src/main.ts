@@ -12,7 +12,7 @@ import type { Config } from './config/schema.ts';
 import { retryDelayMs } from './dispatch/backoff.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { createProcessor, RetryLater } from './dispatch/processor.ts';
-import { referenceEncoder } from './encode/reference.ts';
+import { createEncoder } from './encode/index.ts';
 import { packedOps } from './encode/packed.ts';
 import { createInvokeApi } from './invoke/invoke-api.ts';
 import { createTargetResolver } from './invoke/resolve.ts';
@@ -70,7 +70,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     region: config.aws.region,
     timeoutMs: config.invokeTimeoutMs,
   });
-  const encoder = referenceEncoder;
+  const encoder = createEncoder({ logger: logger.child('encoder') });
   const localPayloads = new Map<string, Uint8Array>();
   let supervisor: Supervisor | undefined;
 
