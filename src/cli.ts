@@ -60,7 +60,12 @@ async function devCommand(): Promise<void> {
   const { ensureTopic, produceSample } = await import('./dev/sample.ts');
   await ensureTopic(bootstrap, topic, 3);
   const config = loadConfig(
-    { ...env, KLB_ADMIN_OPEN: env.KLB_ADMIN_OPEN ?? 'true', KLB_LOG_PRETTY: 'true', KLB_LOG_LEVEL: env.KLB_LOG_LEVEL ?? 'debug' },
+    {
+      ...env,
+      KLB_ADMIN_OPEN: env.KLB_ADMIN_OPEN ?? 'true',
+      KLB_LOG_PRETTY: 'true',
+      KLB_LOG_LEVEL: env.KLB_LOG_LEVEL ?? 'debug',
+    },
     {
       functionsDir: env.KLB_FUNCTIONS_DIR ?? join(import.meta.dirname, '..', 'examples', 'functions'),
       mappings: [
@@ -77,7 +82,9 @@ async function devCommand(): Promise<void> {
   );
   const logger = createLogger('klb', config.log);
   const bridge = await startBridge(config, logger);
-  logger.info(`try: aws lambda list-event-source-mappings --endpoint-url ${bridge.url} --region ${config.aws.region}`);
+  logger.info(
+    `try: aws lambda list-event-source-mappings --endpoint-url ${bridge.url} --region ${config.aws.region}`,
+  );
   const traffic = produceSample(bootstrap, topic, logger.child('sample'));
   onSignals(bridge, logger, () => traffic.stop());
 }

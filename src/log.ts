@@ -39,7 +39,9 @@ export function createLogger(namespace = 'klb', options: LoggerOptions = {}): Lo
       const extra = Object.entries(clean)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ');
-      write(`${new Date().toISOString().slice(11, 23)} ${level.padEnd(5)} [${namespace}] ${msg}${extra ? ` ${extra}` : ''}\n`);
+      write(
+        `${new Date().toISOString().slice(11, 23)} ${level.padEnd(5)} [${namespace}] ${msg}${extra ? ` ${extra}` : ''}\n`,
+      );
       return;
     }
     write(`${JSON.stringify({ time: new Date().toISOString(), level, ns: namespace, msg, ...clean })}\n`);

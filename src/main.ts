@@ -20,8 +20,8 @@ import { clientConfig } from './kafka/client-config.ts';
 import { connectionFor } from './kafka/connection.ts';
 import { createConsumer } from './kafka/create-consumer.ts';
 import type { Logger } from './log.ts';
-import { createMapping } from './mapping/resolve.ts';
 import { RedisMappingStore } from './mapping/redis-store.ts';
+import { createMapping } from './mapping/resolve.ts';
 import { createRequestSchema } from './mapping/schema.ts';
 import type { ClusterRegistry, KafkaCluster, Mapping } from './mapping/types.ts';
 import { MappingRunner } from './runtime/mapping-runner.ts';
@@ -51,7 +51,8 @@ function bullConnection(redisUrl: string): ConnectionOptions {
 
 function clusterRegistry(config: Config): ClusterRegistry {
   const map = new Map<string, KafkaCluster>();
-  for (const [arn, c] of Object.entries(config.clusters)) map.set(arn, { bootstrapServers: c.bootstrapServers });
+  for (const [arn, c] of Object.entries(config.clusters))
+    map.set(arn, { bootstrapServers: c.bootstrapServers });
   return map;
 }
 
@@ -90,7 +91,12 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
         metrics.add(event.mappingId, 'FailedInvokeEventCount', event.records);
         metrics.add(event.mappingId, 'InvokeErrorCount');
         results.set(event.mappingId, 'PROBLEM: Function call failed');
-        logger.warn('batch failed; retrying', { mapping: event.mappingId, reason: event.reason, message: event.message, attempt: event.attempt });
+        logger.warn('batch failed; retrying', {
+          mapping: event.mappingId,
+          reason: event.reason,
+          message: event.message,
+          attempt: event.attempt,
+        });
       }
     },
   });
@@ -104,7 +110,8 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       prefix,
       logger: log,
       processor,
-      backoffMs: (attempts, error) => (error instanceof RetryLater ? error.delayMs : retryDelayMs(config.retry, attempts)),
+      backoffMs: (attempts, error) =>
+        error instanceof RetryLater ? error.delayMs : retryDelayMs(config.retry, attempts),
       lockDurationMs: 15_000,
       stalledIntervalMs: 5_000,
     });
@@ -144,7 +151,11 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
         problem: (uuid, message) => results.set(uuid, message),
         oversized: (uuid, partition, offset) => {
           metrics.add(uuid, 'OversizedRecordCount');
-          log.error('record larger than the payload cap', { partition, offset, condition: 'MaximumPayloadSizeExceeded' });
+          log.error('record larger than the payload cap', {
+            partition,
+            offset,
+            condition: 'MaximumPayloadSizeExceeded',
+          });
         },
       },
     });
@@ -159,7 +170,12 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     };
   };
 
-  supervisor = new Supervisor({ store, createRunner, logger: logger.child('supervisor'), drainTimeoutMs: config.shutdownTimeoutMs });
+  supervisor = new Supervisor({
+    store,
+    createRunner,
+    logger: logger.child('supervisor'),
+    drainTimeoutMs: config.shutdownTimeoutMs,
+  });
 
   // Mappings declared in config: created once, through the same validation as the API.
   for (const body of config.mappings) {
@@ -191,15 +207,20 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     metrics: () => metrics.prometheus(),
     healthCheck: async () => (await redis.ping()) === 'PONG',
   });
-  app.route('/', createInvokeApi({
-    targets,
-    functionsDir: config.functionsDir,
-    functions: config.functions,
-    region: config.aws.region,
-    accountId: config.aws.accountId,
-  }));
+  app.route(
+    '/',
+    createInvokeApi({
+      targets,
+      functionsDir: config.functionsDir,
+      functions: config.functions,
+      region: config.aws.region,
+      accountId: config.aws.accountId,
+    }),
+  );
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.admin.host, port: config.admin.port }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: config.admin.host, port: config.admin.port }, () =>
+      resolve(s),
+    );
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.admin.port;

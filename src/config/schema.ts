@@ -29,7 +29,10 @@ export const functionSchema = z.union([
 
 export const configSchema = z.strictObject({
   redisUrl: z.string().default('redis://127.0.0.1:6379'),
-  redisPrefix: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('klb'),
+  redisPrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9:_-]+$/)
+    .default('klb'),
   instanceId: z.string().min(1).optional(),
   admin: z
     .strictObject({
@@ -45,7 +48,10 @@ export const configSchema = z.strictObject({
   aws: z
     .strictObject({
       region: z.string().default('us-east-1'),
-      accountId: z.string().regex(/^\d{12}$/).default('000000000000'),
+      accountId: z
+        .string()
+        .regex(/^\d{12}$/)
+        .default('000000000000'),
     })
     .prefault({}),
   functionsDir: z.string().default('functions'),

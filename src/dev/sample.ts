@@ -5,7 +5,9 @@ import type { Logger } from '../log.ts';
 const { KafkaJS } = Kafka;
 
 function client(bootstrap: string) {
-  return new KafkaJS.Kafka({ kafkaJS: { brokers: bootstrap.split(','), logLevel: KafkaJS.logLevel.NOTHING } });
+  return new KafkaJS.Kafka({
+    kafkaJS: { brokers: bootstrap.split(','), logLevel: KafkaJS.logLevel.NOTHING },
+  });
 }
 
 export async function ensureTopic(bootstrap: string, topic: string, partitions: number): Promise<void> {
@@ -21,7 +23,12 @@ export async function ensureTopic(bootstrap: string, topic: string, partitions: 
   }
 }
 
-export function produceSample(bootstrap: string, topic: string, logger: Logger, everyMs = 3000): { stop(): void } {
+export function produceSample(
+  bootstrap: string,
+  topic: string,
+  logger: Logger,
+  everyMs = 3000,
+): { stop(): void } {
   const producer = client(bootstrap).producer();
   let n = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -40,7 +47,10 @@ export function produceSample(bootstrap: string, topic: string, logger: Logger, 
   };
   void producer.connect().then(async () => {
     await tick();
-    timer = setInterval(() => void tick().catch((error: unknown) => logger.warn('sample produce failed', { error })), everyMs);
+    timer = setInterval(
+      () => void tick().catch((error: unknown) => logger.warn('sample produce failed', { error })),
+      everyMs,
+    );
   });
   return {
     stop() {

@@ -80,7 +80,11 @@ export class Dispatcher {
   }
 
   async ready(): Promise<void> {
-    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady(), this.worker.waitUntilReady()]);
+    await Promise.all([
+      this.queue.waitUntilReady(),
+      this.events.waitUntilReady(),
+      this.worker.waitUntilReady(),
+    ]);
   }
 
   private settle(id: string, result: BatchJobResult): void {
@@ -113,7 +117,10 @@ export class Dispatcher {
     }
     const pipeline = this.options.redis.pipeline();
     payloads.forEach((bytes, i) => {
-      pipeline.set(data.payloadKeys[i] as string, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      pipeline.set(
+        data.payloadKeys[i] as string,
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      );
     });
     await pipeline.exec();
     await this.queue.add('batch', data, {

@@ -48,6 +48,12 @@ export function jobId(partition: number, firstOffset: number): string {
   return `p${partition}-o${firstOffset}`;
 }
 
-export function payloadKey(prefix: string, mappingId: string, partition: number, firstOffset: number, index: number) {
+export function payloadKey(
+  prefix: string,
+  mappingId: string,
+  partition: number,
+  firstOffset: number,
+  index: number,
+) {
   return `${prefix}:payload:${mappingId}:${partition}:${firstOffset}:${index}`;
 }

@@ -54,13 +54,23 @@ export function createProcessor(deps: ProcessorDeps) {
         mapping.reportBatchItemFailures,
       );
       if (outcome.kind === 'success') {
-        deps.report({ kind: 'invoked', mappingId: data.mappingId, records: last - first + 1, durationMs: response.durationMs });
+        deps.report({
+          kind: 'invoked',
+          mappingId: data.mappingId,
+          records: last - first + 1,
+          durationMs: response.durationMs,
+        });
         if (i + 1 < data.payloadKeys.length) await job.updateData({ ...data, payloadsDone: i + 1 });
         data.payloadsDone = i + 1;
         continue;
       }
       if (outcome.kind === 'partial') {
-        deps.report({ kind: 'invoked', mappingId: data.mappingId, records: last - first + 1, durationMs: response.durationMs });
+        deps.report({
+          kind: 'invoked',
+          mappingId: data.mappingId,
+          records: last - first + 1,
+          durationMs: response.durationMs,
+        });
         return { kind: 'partial', retryFromOffset: outcome.retryFromOffset };
       }
       const throttled = outcome.reason === 'throttled';

@@ -45,7 +45,11 @@ export function createHttpTarget(options: HttpTargetOptions): Target {
           url,
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'content-length': payload.byteLength, ...options.headers },
+            headers: {
+              'content-type': 'application/json',
+              'content-length': payload.byteLength,
+              ...options.headers,
+            },
             timeout: options.timeoutMs,
             ...(invokeOptions.signal ? { signal: invokeOptions.signal } : {}),
           },

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { functionArnOf, functionNameOf, localKind, type TargetResolver } from './resolve.ts';
 import type { FunctionConfig } from '../config/schema.ts';
+import { functionArnOf, functionNameOf, localKind, type TargetResolver } from './resolve.ts';
 
 export interface InvokeApiDeps {
   targets: TargetResolver;
@@ -39,7 +39,11 @@ export function createInvokeApi(deps: InvokeApiDeps): Hono {
     }
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.byteLength > MAX_SYNC_PAYLOAD) {
-      return lambdaError(413, 'RequestTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`);
+      return lambdaError(
+        413,
+        'RequestTooLargeException',
+        `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`,
+      );
     }
     const invocationType = c.req.header('x-amz-invocation-type') ?? 'RequestResponse';
     const requestId = randomUUID();

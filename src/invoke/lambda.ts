@@ -36,7 +36,11 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
       const durationMs = () => Math.round(performance.now() - started);
       try {
         const out = await client.send(
-          new InvokeCommand({ FunctionName: options.functionName, InvocationType: 'RequestResponse', Payload: payload }),
+          new InvokeCommand({
+            FunctionName: options.functionName,
+            InvocationType: 'RequestResponse',
+            Payload: payload,
+          }),
           invokeOptions.signal ? { abortSignal: invokeOptions.signal } : {},
         );
         const body = out.Payload;
@@ -49,11 +53,19 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
             durationMs: durationMs(),
           };
         }
-        return { status: 'ok', ...(body ? { body } : {}), statusCode: out.StatusCode ?? 200, durationMs: durationMs() };
+        return {
+          status: 'ok',
+          ...(body ? { body } : {}),
+          statusCode: out.StatusCode ?? 200,
+          durationMs: durationMs(),
+        };
       } catch (error) {
         const name = errorName(error);
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        const base = { message: `${name}: ${(error as Error).message}`.slice(0, 500), durationMs: durationMs() };
+        const base = {
+          message: `${name}: ${(error as Error).message}`.slice(0, 500),
+          durationMs: durationMs(),
+        };
         if (name === 'TooManyRequestsException' || status === 429) {
           const retryAfter = Number((error as { retryAfterSeconds?: string }).retryAfterSeconds);
           return {
@@ -64,7 +76,8 @@ export function createLambdaTarget(options: LambdaTargetOptions): Target {
           };
         }
         if (name === 'ResourceNotFoundException') return { status: 'not-found', ...base, statusCode: 404 };
-        if (name === 'RequestTooLargeException' || status === 413) return { status: 'too-large', ...base, statusCode: 413 };
+        if (name === 'RequestTooLargeException' || status === 413)
+          return { status: 'too-large', ...base, statusCode: 413 };
         return { status: 'transport-error', ...base, ...(status ? { statusCode: status } : {}) };
       }
     },

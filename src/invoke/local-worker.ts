@@ -2,9 +2,10 @@
  * Worker-thread entry for local functions: runs a Lambda-style `handler(event, context)` off the main
  * thread so a slow or CPU-heavy function never stalls polling. One module per worker.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
 
 interface Task {
   id: number;
@@ -28,7 +29,14 @@ function loadHandler(): Promise<Handler> {
 
 function describe(error: unknown) {
   if (error instanceof Error) {
-    return { errorType: error.name, errorMessage: error.message, stackTrace: (error.stack ?? '').split('\n').slice(1, 11).map((s) => s.trim()) };
+    return {
+      errorType: error.name,
+      errorMessage: error.message,
+      stackTrace: (error.stack ?? '')
+        .split('\n')
+        .slice(1, 11)
+        .map((s) => s.trim()),
+    };
   }
   return { errorType: 'Error', errorMessage: String(error), stackTrace: [] };
 }
@@ -48,9 +56,15 @@ parentPort?.on('message', async (task: Task) => {
   };
   try {
     const handler = await loadHandler();
-    const event = JSON.parse(Buffer.from(task.payload.buffer, task.payload.byteOffset, task.payload.byteLength).toString('utf8'));
+    const event = JSON.parse(
+      Buffer.from(task.payload.buffer, task.payload.byteOffset, task.payload.byteLength).toString('utf8'),
+    );
     const result = await handler(event, context);
-    parentPort?.postMessage({ id: task.id, ok: true, result: result === undefined ? 'null' : JSON.stringify(result) });
+    parentPort?.postMessage({
+      id: task.id,
+      ok: true,
+      result: result === undefined ? 'null' : JSON.stringify(result),
+    });
   } catch (error) {
     parentPort?.postMessage({ id: task.id, ok: false, error: describe(error) });
   }

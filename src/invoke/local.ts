@@ -53,7 +53,9 @@ export function createLocalTarget(options: LocalTargetOptions): Target & { close
 
   const spawn = (): PoolWorker => {
     const entry: PoolWorker = {
-      worker: new Worker(workerEntry, { workerData: { modulePath: options.modulePath, functionName: options.name } }),
+      worker: new Worker(workerEntry, {
+        workerData: { modulePath: options.modulePath, functionName: options.name },
+      }),
       busy: false,
       pending: new Map(),
     };
@@ -61,7 +63,12 @@ export function createLocalTarget(options: LocalTargetOptions): Target & { close
       for (const [id, p] of entry.pending) {
         clearTimeout(p.timer);
         entry.pending.delete(id);
-        p.resolve({ status: 'function-error', message, body: errorBody('Runtime.ExitError', message), durationMs: Date.now() - p.started });
+        p.resolve({
+          status: 'function-error',
+          message,
+          body: errorBody('Runtime.ExitError', message),
+          durationMs: Date.now() - p.started,
+        });
       }
       const at = pool.indexOf(entry);
       if (at >= 0) pool.splice(at, 1);
@@ -75,8 +82,16 @@ export function createLocalTarget(options: LocalTargetOptions): Target & { close
       entry.busy = false;
       waiting.shift()?.();
       const durationMs = Date.now() - p.started;
-      if (msg.ok) p.resolve({ status: 'ok', body: Buffer.from(msg.result ?? 'null'), statusCode: 200, durationMs });
-      else p.resolve({ status: 'function-error', body: Buffer.from(JSON.stringify(msg.error)), message: 'function error (Unhandled)', statusCode: 200, durationMs });
+      if (msg.ok)
+        p.resolve({ status: 'ok', body: Buffer.from(msg.result ?? 'null'), statusCode: 200, durationMs });
+      else
+        p.resolve({
+          status: 'function-error',
+          body: Buffer.from(JSON.stringify(msg.error)),
+          message: 'function error (Unhandled)',
+          statusCode: 200,
+          durationMs,
+        });
     });
     entry.worker.on('error', (error) => failAll(`function runtime failed: ${error.message}`));
     entry.worker.on('exit', (code) => failAll(`function runtime exited with code ${code}`));
@@ -107,7 +122,13 @@ export function createLocalTarget(options: LocalTargetOptions): Target & { close
         const timer = setTimeout(() => {
           entry.pending.delete(id);
           const message = `Task timed out after ${(options.timeoutMs / 1000).toFixed(2)} seconds`;
-          resolvePromise({ status: 'function-error', body: errorBody('Sandbox.Timedout', message), message, statusCode: 200, durationMs: Date.now() - started });
+          resolvePromise({
+            status: 'function-error',
+            body: errorBody('Sandbox.Timedout', message),
+            message,
+            statusCode: 200,
+            durationMs: Date.now() - started,
+          });
           void entry.worker.terminate();
         }, options.timeoutMs);
         entry.pending.set(id, { resolve: resolvePromise, started, timer });

@@ -12,7 +12,18 @@ import type { InvokeResponse } from './target.ts';
 export type Outcome =
   | { kind: 'success' }
   | { kind: 'partial'; retryFromOffset: number; failedOffsets: number[] }
-  | { kind: 'failure'; reason: 'function-error' | 'throttled' | 'transport-error' | 'not-found' | 'too-large' | 'bad-partial-response'; message: string; retryAfterMs?: number };
+  | {
+      kind: 'failure';
+      reason:
+        | 'function-error'
+        | 'throttled'
+        | 'transport-error'
+        | 'not-found'
+        | 'too-large'
+        | 'bad-partial-response';
+      message: string;
+      retryAfterMs?: number;
+    };
 
 export interface BatchIdentity {
   topic: string;
@@ -32,7 +43,11 @@ function parseJson(body: Uint8Array | undefined): unknown {
   }
 }
 
-export function classify(response: InvokeResponse, batch: BatchIdentity, reportBatchItemFailures: boolean): Outcome {
+export function classify(
+  response: InvokeResponse,
+  batch: BatchIdentity,
+  reportBatchItemFailures: boolean,
+): Outcome {
   if (response.status !== 'ok') {
     return {
       kind: 'failure',
@@ -64,7 +79,11 @@ export function classify(response: InvokeResponse, batch: BatchIdentity, reportB
     if (!id || id.partition !== key || typeof offset !== 'number' || !Number.isSafeInteger(offset)) {
       return bad('names a record that is not in the batch');
     }
-    if (offset < batch.firstOffset || offset > batch.lastOffset || (batch.contains && !batch.contains(offset))) {
+    if (
+      offset < batch.firstOffset ||
+      offset > batch.lastOffset ||
+      (batch.contains && !batch.contains(offset))
+    ) {
       return bad(`names offset ${offset}, which is not in the batch`);
     }
     offsets.push(offset);

@@ -41,9 +41,10 @@ export function createTargetResolver(options: ResolverOptions) {
           ...(registered.headers ? { headers: registered.headers } : {}),
         });
       }
-      const modulePath = registered && 'module' in registered
-        ? resolve(registered.module)
-        : findLocalFunction(options.functionsDir, name);
+      const modulePath =
+        registered && 'module' in registered
+          ? resolve(registered.module)
+          : findLocalFunction(options.functionsDir, name);
       if (modulePath) return createLocalTarget({ name, modulePath, timeoutMs: options.timeoutMs });
     }
     return createLambdaTarget({

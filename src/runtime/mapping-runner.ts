@@ -103,7 +103,10 @@ export class MappingRunner {
       }
       let batches: Awaited<ReturnType<BatchConsumer['poll']>>;
       try {
-        batches = await this.deps.consumer.poll(Math.min(10_000, Math.max(1000, this.mapping.batchSize * 2)), Math.max(1, timeout));
+        batches = await this.deps.consumer.poll(
+          Math.min(10_000, Math.max(1000, this.mapping.batchSize * 2)),
+          Math.max(1, timeout),
+        );
       } catch (error) {
         this.deps.logger.warn('poll failed', { error });
         this.deps.events.problem(this.mapping.uuid, connectionProblem(error as Error));
@@ -178,7 +181,11 @@ export class MappingRunner {
         const id = jobId(partition, committed.offset);
         const view = await this.deps.dispatcher.find(id);
         if (view && view.state !== 'failed' && this.owns(partition, st)) {
-          this.deps.logger.info('adopting in-flight batch', { partition, firstOffset: view.data.firstOffset, state: view.state });
+          this.deps.logger.info('adopting in-flight batch', {
+            partition,
+            firstOffset: view.data.firstOffset,
+            state: view.state,
+          });
           const next = view.data.lastOffset + 1;
           st.buffer.reset(next);
           await this.deps.consumer.seek({ topic, partition, offset: next });
@@ -189,7 +196,10 @@ export class MappingRunner {
         }
       }
     } catch (error) {
-      this.deps.logger.warn('adoption check failed; continuing from the committed offset', { partition, error });
+      this.deps.logger.warn('adoption check failed; continuing from the committed offset', {
+        partition,
+        error,
+      });
     }
     st.ready = true;
     if (this.owns(partition, st)) this.maybeDispatch(partition, st);
@@ -237,17 +247,28 @@ export class MappingRunner {
     st.inFlight = inFlight;
     const settled = this.deps.dispatcher.wait(id);
     this.deps.dispatcher
-      .submit(data, keys.map((k) => this.deps.localPayloads.get(k) as Uint8Array))
+      .submit(
+        data,
+        keys.map((k) => this.deps.localPayloads.get(k) as Uint8Array),
+      )
       .then(() => settled)
       .then((result) => this.settled(partition, st, inFlight, result))
       .catch((error: unknown) => {
-        this.deps.logger.error('could not submit batch; rewinding to the committed offset', { partition, error });
+        this.deps.logger.error('could not submit batch; rewinding to the committed offset', {
+          partition,
+          error,
+        });
         this.deps.dispatcher.forget(id);
         void this.settled(partition, st, inFlight, { kind: 'lost' });
       });
   }
 
-  private async settled(partition: number, st: PartitionState, inFlight: InFlight, result: BatchJobResult): Promise<void> {
+  private async settled(
+    partition: number,
+    st: PartitionState,
+    inFlight: InFlight,
+    result: BatchJobResult,
+  ): Promise<void> {
     const topic = this.mapping.topic;
     for (const key of inFlight.data.payloadKeys) this.deps.localPayloads.delete(key);
     if (!this.owns(partition, st) || st.inFlight !== inFlight) return; // fenced
@@ -264,7 +285,10 @@ export class MappingRunner {
       } else {
         const [committed] = await this.deps.consumer.committed([{ topic, partition }], 10_000);
         const from = committed && committed.offset >= 0 ? committed.offset : data.firstOffset;
-        this.deps.logger.warn('in-flight batch lost from Redis; rewinding to the committed offset', { partition, from });
+        this.deps.logger.warn('in-flight batch lost from Redis; rewinding to the committed offset', {
+          partition,
+          from,
+        });
         st.buffer.reset(from);
         await this.deps.consumer.seek({ topic, partition, offset: from });
       }
@@ -286,12 +310,19 @@ export class MappingRunner {
     return n;
   }
 
-  partitions(): Array<{ partition: number; buffered: number; inFlight?: { firstOffset: number; lastOffset: number }; paused: boolean }> {
+  partitions(): Array<{
+    partition: number;
+    buffered: number;
+    inFlight?: { firstOffset: number; lastOffset: number };
+    paused: boolean;
+  }> {
     return [...this.parts].map(([partition, st]) => ({
       partition,
       buffered: st.buffer.count,
       paused: st.paused,
-      ...(st.inFlight ? { inFlight: { firstOffset: st.inFlight.data.firstOffset, lastOffset: st.inFlight.data.lastOffset } } : {}),
+      ...(st.inFlight
+        ? { inFlight: { firstOffset: st.inFlight.data.firstOffset, lastOffset: st.inFlight.data.lastOffset } }
+        : {}),
     }));
   }
 
@@ -307,7 +338,9 @@ export class MappingRunner {
       }
       this.running = false;
       await this.loop?.catch(() => undefined);
-      await this.deps.consumer.disconnect().catch((error: unknown) => this.deps.logger.warn('disconnect failed', { error }));
+      await this.deps.consumer
+        .disconnect()
+        .catch((error: unknown) => this.deps.logger.warn('disconnect failed', { error }));
     })();
     return this.stopping;
   }
@@ -317,6 +350,7 @@ function connectionProblem(error: Error): string {
   const text = `${error.message} ${(error as { code?: unknown }).code ?? ''}`.toLowerCase();
   if (text.includes('sasl') || text.includes('authentication')) return 'PROBLEM: SASL authentication failed.';
   if (text.includes('authoriz')) return 'PROBLEM: Cluster failed to authorize Lambda.';
-  if (text.includes('ssl') || text.includes('certificate')) return 'PROBLEM: Lambda failed to authenticate server.';
+  if (text.includes('ssl') || text.includes('certificate'))
+    return 'PROBLEM: Lambda failed to authenticate server.';
   return 'PROBLEM: Connection error. Please check your event source connection configuration.';
 }

@@ -35,7 +35,8 @@ export class Metrics {
     for (const name of COUNTERS) {
       const metric = `klb_${name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_total`;
       lines.push(`# TYPE ${metric} counter`);
-      for (const [mapping, m] of this.counters) lines.push(`${metric}{mapping="${mapping}"} ${m.get(name) ?? 0}`);
+      for (const [mapping, m] of this.counters)
+        lines.push(`${metric}{mapping="${mapping}"} ${m.get(name) ?? 0}`);
     }
     return `${lines.join('\n')}\n`;
   }

@@ -29,7 +29,13 @@ interface Running {
 
 /** Settings whose change needs a new consumer (a new connection or group), not just new batch rules. */
 function restartKey(m: Mapping): string {
-  return JSON.stringify([m.topic, m.bootstrapServers, m.connectionAuth, m.consumerGroupId, m.startingPosition]);
+  return JSON.stringify([
+    m.topic,
+    m.bootstrapServers,
+    m.connectionAuth,
+    m.consumerGroupId,
+    m.startingPosition,
+  ]);
 }
 
 export class Supervisor {
@@ -98,7 +104,8 @@ export class Supervisor {
       return;
     }
     this.cache.set(uuid, m);
-    const wantRunning = m.enabled && m.state !== 'Deleting' && m.state !== 'Disabling' && m.state !== 'Disabled';
+    const wantRunning =
+      m.enabled && m.state !== 'Deleting' && m.state !== 'Disabling' && m.state !== 'Disabled';
     if (m.state === 'Deleting') {
       await this.stopRunner(uuid);
       await this.deps.store.remove(uuid);
@@ -126,7 +133,10 @@ export class Supervisor {
         this.runners.delete(uuid);
         await runner.stop(0).catch(() => undefined);
         this.deps.logger.error('mapping could not start', { uuid, error });
-        await this.deps.store.setLastProcessingResult(uuid, 'PROBLEM: Connection error. Please check your event source connection configuration.');
+        await this.deps.store.setLastProcessingResult(
+          uuid,
+          'PROBLEM: Connection error. Please check your event source connection configuration.',
+        );
         return;
       }
     }

@@ -2,7 +2,7 @@
  * Runs a real bridge in the test process (startBridge, real Kafka and Redis) with a unique Redis
  * prefix, the admin API on a random loopback port, and the test functions directory.
  */
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadConfig } from '../../src/config/load.ts';
@@ -11,7 +11,10 @@ import { type Bridge, startBridge } from '../../src/main.ts';
 import { uniqueName } from './wait.ts';
 
 export const FUNCTIONS_DIR = join(import.meta.dirname, '..', 'fixtures', 'functions');
-export const TEST_CREDENTIALS = { accessKeyId: 'AKIDKLBTEST000000001', secretAccessKey: 'klb-test-secret-key' };
+export const TEST_CREDENTIALS = {
+  accessKeyId: 'AKIDKLBTEST000000001',
+  secretAccessKey: 'klb-test-secret-key',
+};
 
 /** Where recorder.mjs writes; one folder per test process. */
 export const OUT_DIR = join(process.env.TMPDIR ?? '/tmp', `klb-test-${process.pid}`);
@@ -42,9 +45,15 @@ export async function startTestBridge(overrides: Record<string, unknown> = {}): 
       ...overrides,
     },
   );
-  const logger = process.env.KLB_TEST_LOG ? createLogger('klb', { level: 'debug', pretty: true }) : silentLogger;
+  const logger = process.env.KLB_TEST_LOG
+    ? createLogger('klb', { level: 'debug', pretty: true })
+    : silentLogger;
   const bridge = await startBridge(config, logger);
-  const lambda = new LambdaClient({ endpoint: bridge.url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+  const lambda = new LambdaClient({
+    endpoint: bridge.url,
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+  });
   return {
     bridge,
     lambda,

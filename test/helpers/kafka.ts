@@ -18,7 +18,9 @@ export interface TestRecord {
 }
 
 function client(extra: Record<string, unknown> = {}) {
-  return new KafkaJS.Kafka({ kafkaJS: { brokers: [BOOTSTRAP], logLevel: KafkaJS.logLevel.NOTHING, ...extra } });
+  return new KafkaJS.Kafka({
+    kafkaJS: { brokers: [BOOTSTRAP], logLevel: KafkaJS.logLevel.NOTHING, ...extra },
+  });
 }
 
 export async function createTopic(topic: string, partitions: number, config: Record<string, string> = {}) {

@@ -5,8 +5,8 @@
  * the real @aws-sdk/client-lambda against the admin API.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -15,8 +15,14 @@ import {
   GetEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import { referenceEncodeMessages } from '../../src/encode/reference.ts';
+import {
+  invocations,
+  OUT_DIR,
+  startTestBridge,
+  TEST_CREDENTIALS,
+  type TestBridge,
+} from '../helpers/bridge.ts';
 import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, produce } from '../helpers/kafka.ts';
-import { invocations, OUT_DIR, startTestBridge, type TestBridge, TEST_CREDENTIALS } from '../helpers/bridge.ts';
 import { uniqueName, waitFor } from '../helpers/wait.ts';
 
 let tb: TestBridge;
@@ -46,7 +52,9 @@ after(async () => {
   httpServer?.close();
 });
 
-async function createMapping(input: Partial<CreateEventSourceMappingCommandInput> & { FunctionName: string; Topics: string[] }) {
+async function createMapping(
+  input: Partial<CreateEventSourceMappingCommandInput> & { FunctionName: string; Topics: string[] },
+) {
   const out = await tb.lambda.send(
     new CreateEventSourceMappingCommand({
       StartingPosition: 'TRIM_HORIZON',
@@ -58,7 +66,11 @@ async function createMapping(input: Partial<CreateEventSourceMappingCommandInput
   return out.UUID;
 }
 
-async function waitCommitted(group: string, topic: string, timeoutMs = 120_000): Promise<Map<number, number>> {
+async function waitCommitted(
+  group: string,
+  topic: string,
+  timeoutMs = 120_000,
+): Promise<Map<number, number>> {
   const ends = await endOffsets(topic);
   return waitFor(
     `group ${group} to commit the end of ${topic}`,
@@ -79,7 +91,11 @@ describe('bridge: consume, batch, invoke, commit', () => {
     const value = 'x'.repeat(200);
     await produce(
       topic,
-      Array.from({ length: total }, (_, i) => ({ key: `k${i % 1000}`, value: `${i}:${value}`, headers: { n: String(i) } })),
+      Array.from({ length: total }, (_, i) => ({
+        key: `k${i % 1000}`,
+        value: `${i}:${value}`,
+        headers: { n: String(i) },
+      })),
       2000,
     );
     const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 1000 });
@@ -98,7 +114,11 @@ describe('bridge: consume, batch, invoke, commit', () => {
       const offsets = seen.get(partition) ?? [];
       count += offsets.length;
       for (let i = 0; i < offsets.length; i += 1) {
-        assert.equal(offsets[i], i, `partition ${partition}: offsets invoked exactly once, strictly increasing`);
+        assert.equal(
+          offsets[i],
+          i,
+          `partition ${partition}: offsets invoked exactly once, strictly increasing`,
+        );
       }
       assert.equal(offsets.length, end, `partition ${partition}: every offset invoked`);
     }
@@ -124,13 +144,22 @@ describe('bridge: consume, batch, invoke, commit', () => {
     const poisonIdx = p2.findIndex((l) => l.offsets.includes(10));
     const attempts = p2.filter((l) => l.offsets.includes(10));
     assert.equal(attempts.length, 4, 'three failures, then success');
-    assert.deepEqual(attempts.map((a) => a.fail), [true, true, true, false]);
+    assert.deepEqual(
+      attempts.map((a) => a.fail),
+      [true, true, true, false],
+    );
     for (const a of attempts) assert.deepEqual(a.offsets, attempts[0]?.offsets, 'the same batch each time');
     // Nothing after the failing batch ran before it succeeded: the next four lines are its retries.
-    assert.deepEqual(p2.slice(poisonIdx, poisonIdx + 4).map((l) => l.offsets[0]), attempts.map((a) => a.offsets[0]));
+    assert.deepEqual(
+      p2.slice(poisonIdx, poisonIdx + 4).map((l) => l.offsets[0]),
+      attempts.map((a) => a.offsets[0]),
+    );
     const successAt = attempts[3]?.at ?? 0;
     const later = p2.filter((l) => (l.offsets[0] ?? 0) > 10);
-    assert.ok(later.every((l) => l.at >= successAt), 'later batches of partition 2 only after the retry succeeded');
+    assert.ok(
+      later.every((l) => l.at >= successAt),
+      'later batches of partition 2 only after the retry succeeded',
+    );
     // Other partitions finished while partition 2 was still retrying.
     for (const p of [0, 1, 3]) {
       const lines = invocations(topic).filter((l) => l.partition === p);
@@ -141,10 +170,13 @@ describe('bridge: consume, batch, invoke, commit', () => {
     assert.equal(got.LastProcessingResult, 'OK');
   });
 
-  it('invokes a Lambda function through the real SDK (the bridge\'s own Invoke endpoint)', async () => {
+  it("invokes a Lambda function through the real SDK (the bridge's own Invoke endpoint)", async () => {
     const topic = uniqueName('lambda');
     await createTopic(topic, 2);
-    await produce(topic, Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    await produce(
+      topic,
+      Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    );
     const uuid = await createMapping({
       FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:recorder',
       Topics: [topic],
@@ -155,7 +187,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
     assert.equal(offsets.length, 40);
   });
 
-  it('sends an HTTP target exactly the reference encoder\'s payload bytes', async () => {
+  it("sends an HTTP target exactly the reference encoder's payload bytes", async () => {
     const topic = uniqueName('http');
     await createTopic(topic, 2);
     const messages = Array.from({ length: 30 }, (_, i) => ({
@@ -165,7 +197,10 @@ describe('bridge: consume, batch, invoke, commit', () => {
       headers: { 'content-type': 'application/json', trace: Buffer.from([0, 127, 128, 255]) },
       timestamp: String(1767225600000 + i),
     }));
-    await produce(topic, messages.map((m) => ({ ...m })));
+    await produce(
+      topic,
+      messages.map((m) => ({ ...m })),
+    );
     const before = httpBodies.length;
     const uuid = await createMapping({ FunctionName: 'http-capture', Topics: [topic], BatchSize: 4 });
     await waitCommitted(uuid, topic);
@@ -174,7 +209,9 @@ describe('bridge: consume, batch, invoke, commit', () => {
     const byPartition = [0, 1].map((p) => messages.filter((m) => m.partition === p));
     let records = 0;
     for (const body of bodies) {
-      const event = JSON.parse(body.toString('utf8')) as { records: Record<string, Array<{ partition: number; offset: number }>> };
+      const event = JSON.parse(body.toString('utf8')) as {
+        records: Record<string, Array<{ partition: number; offset: number }>>;
+      };
       const [key, recs] = Object.entries(event.records)[0] ?? [];
       assert.ok(key && recs);
       const partition = recs[0]?.partition ?? -1;

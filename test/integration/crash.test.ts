@@ -8,8 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, produce } from '../helpers/kafka.ts';
 import { FUNCTIONS_DIR, invocations, OUT_DIR } from '../helpers/bridge.ts';
+import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, produce } from '../helpers/kafka.ts';
 import { uniqueName, waitFor } from '../helpers/wait.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -22,7 +22,12 @@ after(() => {
 function startBridgeProcess(configFile: string): ChildProcess {
   const child = spawn(process.execPath, [join(REPO, 'src', 'cli.ts'), 'serve'], {
     cwd: REPO,
-    env: { ...process.env, KLB_CONFIG: configFile, KLB_TEST_OUT: OUT_DIR, KLB_LOG_LEVEL: process.env.KLB_TEST_CHILD_LOG ?? 'warn' },
+    env: {
+      ...process.env,
+      KLB_CONFIG: configFile,
+      KLB_TEST_OUT: OUT_DIR,
+      KLB_LOG_LEVEL: process.env.KLB_TEST_CHILD_LOG ?? 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push(child);
@@ -35,8 +40,16 @@ describe('crash recovery', () => {
     await createTopic(topic, 2);
     const perPartition = 60;
     const batchSize = 15;
-    await produce(topic, Array.from({ length: 2 * perPartition }, (_, i) => ({ key: null, value: `v${i}`, partition: i % 2 })));
-    const uuid = '6b1f0c2e-5d4a-4e3b-9c8d-7a6b5c4d3e2f'.replace('6b1f', Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0'));
+    await produce(
+      topic,
+      Array.from({ length: 2 * perPartition }, (_, i) => ({ key: null, value: `v${i}`, partition: i % 2 })),
+    );
+    const uuid = '6b1f0c2e-5d4a-4e3b-9c8d-7a6b5c4d3e2f'.replace(
+      '6b1f',
+      Math.floor(Math.random() * 0xffff)
+        .toString(16)
+        .padStart(4, '0'),
+    );
     const configFile = join(OUT_DIR, `${topic}.config.json`);
     writeFileSync(
       configFile,
@@ -93,7 +106,8 @@ describe('crash recovery', () => {
 
     const counts = new Map<string, number>();
     for (const line of invocations(topic, 'start')) {
-      for (const o of line.offsets) counts.set(`${line.partition}:${o}`, (counts.get(`${line.partition}:${o}`) ?? 0) + 1);
+      for (const o of line.offsets)
+        counts.set(`${line.partition}:${o}`, (counts.get(`${line.partition}:${o}`) ?? 0) + 1);
     }
     for (const [p, end] of ends) {
       const from = committedAtKill.get(p) ?? 0;
@@ -101,7 +115,10 @@ describe('crash recovery', () => {
         const n = counts.get(`${p}:${o}`) ?? 0;
         assert.ok(n >= 1, `partition ${p} offset ${o} was invoked`);
         if (n > 1) {
-          assert.ok(o >= from && o < from + batchSize, `partition ${p} offset ${o} duplicated outside the in-flight batch`);
+          assert.ok(
+            o >= from && o < from + batchSize,
+            `partition ${p} offset ${o} duplicated outside the in-flight batch`,
+          );
         }
       }
     }

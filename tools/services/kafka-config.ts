@@ -70,7 +70,10 @@ export function serverProperties(dataDir: string, tlsDir: string): string {
 /** One --add-scram per user and mechanism, for `StorageTool format`. */
 export function scramFormatArgs(): string[] {
   return Object.entries(LOCAL_KAFKA.users).flatMap(([name, password]) =>
-    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mech) => ['--add-scram', `${mech}=[name=${name},password=${password}]`]),
+    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mech) => [
+      '--add-scram',
+      `${mech}=[name=${name},password=${password}]`,
+    ]),
   );
 }
 

@@ -17,7 +17,13 @@ const JVM_OPTS = ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=t
 
 /** `java` arguments that run one of Kafka's own tools (ConsoleProducer, AclCommand, …) on the cached jars. */
 export function kafkaToolArgs(mainClass: string, args: string[]): string[] {
-  return [`-Dlog4j2.configurationFile=${kafkaPaths.log4j}`, '-cp', join(kafkaPaths.libs, '*'), mainClass, ...args];
+  return [
+    `-Dlog4j2.configurationFile=${kafkaPaths.log4j}`,
+    '-cp',
+    join(kafkaPaths.libs, '*'),
+    mainClass,
+    ...args,
+  ];
 }
 
 async function ensureJars(): Promise<void> {
@@ -27,10 +33,19 @@ async function ensureJars(): Promise<void> {
   const pomDir = join(kafkaPaths.home, 'pom');
   mkdirSync(pomDir, { recursive: true });
   writeFileSync(join(pomDir, 'pom.xml'), pomXml(KAFKA_VERSION, LOG4J_VERSION));
-  say('kafka', `fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central with mvn (about 40 s when cold)`);
+  say(
+    'kafka',
+    `fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central with mvn (about 40 s when cold)`,
+  );
   await runOrThrow(
     'mvn',
-    ['-q', '-B', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${kafkaPaths.libs}`],
+    [
+      '-q',
+      '-B',
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${kafkaPaths.libs}`,
+    ],
     { cwd: pomDir },
   );
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
@@ -40,11 +55,20 @@ async function ensureFormatted(): Promise<void> {
   if (existsSync(join(kafkaPaths.data, 'meta.properties'))) return;
   const { stdout } = await runOrThrow('java', kafkaToolArgs('kafka.tools.StorageTool', ['random-uuid']));
   const clusterId = stdout.trim().split('\n').pop() ?? '';
-  say('kafka', `formatting KRaft storage (cluster id ${clusterId}) with SCRAM users ${Object.keys(LOCAL_KAFKA.users).join(', ')}`);
+  say(
+    'kafka',
+    `formatting KRaft storage (cluster id ${clusterId}) with SCRAM users ${Object.keys(LOCAL_KAFKA.users).join(', ')}`,
+  );
   await runOrThrow(
     'java',
     kafkaToolArgs('kafka.tools.StorageTool', [
-      'format', '-t', clusterId, '-c', kafkaPaths.properties, '--ignore-formatted', ...scramFormatArgs(),
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      kafkaPaths.properties,
+      '--ignore-formatted',
+      ...scramFormatArgs(),
     ]),
   );
 }
@@ -89,12 +113,21 @@ export async function kafkaUp(): Promise<void> {
         if (pid && !isAlive(pid)) throw new Error('the broker process exited');
         return (await kafkaStatus()).running;
       },
-      { timeoutMs: 120_000, intervalMs: 300, onTick: (ms) => say('kafka', `waiting for the broker (${Math.round(ms / 1000)} s)`) },
+      {
+        timeoutMs: 120_000,
+        intervalMs: 300,
+        onTick: (ms) => say('kafka', `waiting for the broker (${Math.round(ms / 1000)} s)`),
+      },
     );
   } catch (error) {
-    throw new Error(`Kafka did not come up: ${(error as Error).message}\n--- tail of ${kafkaPaths.log} ---\n${tailOf(kafkaPaths.log)}`);
+    throw new Error(
+      `Kafka did not come up: ${(error as Error).message}\n--- tail of ${kafkaPaths.log} ---\n${tailOf(kafkaPaths.log)}`,
+    );
   }
-  say('kafka', `up: PLAINTEXT ${LOCAL_KAFKA.plaintext}, SASL_PLAINTEXT ${LOCAL_KAFKA.saslPlaintext}, SSL ${LOCAL_KAFKA.ssl}, SASL_SSL ${LOCAL_KAFKA.saslSsl}`);
+  say(
+    'kafka',
+    `up: PLAINTEXT ${LOCAL_KAFKA.plaintext}, SASL_PLAINTEXT ${LOCAL_KAFKA.saslPlaintext}, SSL ${LOCAL_KAFKA.ssl}, SASL_SSL ${LOCAL_KAFKA.saslSsl}`,
+  );
 }
 
 export async function kafkaDown(): Promise<void> {

@@ -5,7 +5,13 @@
  */
 import { Socket } from 'node:net';
 
-function exchange(host: string, port: number, request: Buffer, enough: (b: Buffer) => boolean, timeoutMs: number) {
+function exchange(
+  host: string,
+  port: number,
+  request: Buffer,
+  enough: (b: Buffer) => boolean,
+  timeoutMs: number,
+) {
   return new Promise<Buffer | undefined>((resolve) => {
     const socket = new Socket();
     let received = Buffer.alloc(0);
@@ -24,7 +30,11 @@ function exchange(host: string, port: number, request: Buffer, enough: (b: Buffe
 }
 
 /** Number of brokers in a Metadata response, or undefined when nothing sensible answered. */
-export async function kafkaBrokerCount(host: string, port: number, timeoutMs = 2000): Promise<number | undefined> {
+export async function kafkaBrokerCount(
+  host: string,
+  port: number,
+  timeoutMs = 2000,
+): Promise<number | undefined> {
   const clientId = Buffer.from('klb-probe');
   const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4 + 1);
   let at = 0;

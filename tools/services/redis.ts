@@ -20,11 +20,29 @@ export async function redisUp(): Promise<void> {
     return;
   }
   mkdirSync(redisPaths.home, { recursive: true });
-  say('redis', `starting redis-server on ${LOCAL_REDIS.host}:${LOCAL_REDIS.port} (AOF, noeviction), log: ${redisPaths.log}`);
+  say(
+    'redis',
+    `starting redis-server on ${LOCAL_REDIS.host}:${LOCAL_REDIS.port} (AOF, noeviction), log: ${redisPaths.log}`,
+  );
   await runOrThrow('redis-server', [
-    '--port', String(LOCAL_REDIS.port), '--bind', LOCAL_REDIS.host, '--appendonly', 'yes',
-    '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--daemonize', 'yes',
-    '--dir', redisPaths.home, '--pidfile', redisPaths.pid, '--logfile', redisPaths.log,
+    '--port',
+    String(LOCAL_REDIS.port),
+    '--bind',
+    LOCAL_REDIS.host,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'yes',
+    '--dir',
+    redisPaths.home,
+    '--pidfile',
+    redisPaths.pid,
+    '--logfile',
+    redisPaths.log,
   ]);
   try {
     await waitFor('redis to answer PING', async () => (await redisStatus()).running, { timeoutMs: 20_000 });

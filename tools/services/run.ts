@@ -8,7 +8,11 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(cmd: string, args: string[], options: { cwd?: string; input?: string } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; input?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -25,7 +29,11 @@ export function run(cmd: string, args: string[], options: { cwd?: string; input?
   });
 }
 
-export async function runOrThrow(cmd: string, args: string[], options: { cwd?: string; input?: string } = {}) {
+export async function runOrThrow(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; input?: string } = {},
+) {
   const result = await run(cmd, args, options);
   if (result.code !== 0) {
     const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-25).join('\n');

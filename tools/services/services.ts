@@ -2,6 +2,8 @@
 import { kafkaUp } from './kafka.ts';
 import { redisUp } from './redis.ts';
 
-export async function up(which: { kafka: boolean; redis: boolean } = { kafka: true, redis: true }): Promise<void> {
+export async function up(
+  which: { kafka: boolean; redis: boolean } = { kafka: true, redis: true },
+): Promise<void> {
   await Promise.all([which.redis ? redisUp() : undefined, which.kafka ? kafkaUp() : undefined]);
 }

@@ -12,8 +12,20 @@ export const STORE_PASSWORD = 'klb-store-secret';
 
 async function selfSignedCa(dir: string, name: string): Promise<void> {
   await runOrThrow('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650',
-    '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.pem`), '-subj', `/CN=klb ${name}`,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '3650',
+    '-keyout',
+    join(dir, `${name}.key`),
+    '-out',
+    join(dir, `${name}.pem`),
+    '-subj',
+    `/CN=klb ${name}`,
   ]);
 }
 
@@ -21,12 +33,35 @@ async function signedLeaf(dir: string, name: string, cn: string): Promise<void> 
   const ext = join(dir, `${name}.ext`);
   writeFileSync(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   await runOrThrow('openssl', [
-    'req', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-keyout', join(dir, `${name}.key`),
-    '-out', join(dir, `${name}.csr`), '-subj', `/CN=${cn}`,
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-keyout',
+    join(dir, `${name}.key`),
+    '-out',
+    join(dir, `${name}.csr`),
+    '-subj',
+    `/CN=${cn}`,
   ]);
   await runOrThrow('openssl', [
-    'x509', '-req', '-sha256', '-days', '3650', '-in', join(dir, `${name}.csr`), '-CA', join(dir, 'ca.pem'),
-    '-CAkey', join(dir, 'ca.key'), '-CAcreateserial', '-out', join(dir, `${name}.pem`), '-extfile', ext,
+    'x509',
+    '-req',
+    '-sha256',
+    '-days',
+    '3650',
+    '-in',
+    join(dir, `${name}.csr`),
+    '-CA',
+    join(dir, 'ca.pem'),
+    '-CAkey',
+    join(dir, 'ca.key'),
+    '-CAcreateserial',
+    '-out',
+    join(dir, `${name}.pem`),
+    '-extfile',
+    ext,
   ]);
 }
 
@@ -40,12 +75,33 @@ export async function ensureTls(dir: string): Promise<void> {
   await signedLeaf(dir, 'server', 'localhost');
   await signedLeaf(dir, 'client', 'klb-client');
   await runOrThrow('openssl', [
-    'pkcs12', '-export', '-in', join(dir, 'server.pem'), '-inkey', join(dir, 'server.key'),
-    '-certfile', join(dir, 'ca.pem'), '-name', 'server', '-out', join(dir, 'server.p12'),
-    '-passout', `pass:${STORE_PASSWORD}`,
+    'pkcs12',
+    '-export',
+    '-in',
+    join(dir, 'server.pem'),
+    '-inkey',
+    join(dir, 'server.key'),
+    '-certfile',
+    join(dir, 'ca.pem'),
+    '-name',
+    'server',
+    '-out',
+    join(dir, 'server.p12'),
+    '-passout',
+    `pass:${STORE_PASSWORD}`,
   ]);
   await runOrThrow('keytool', [
-    '-importcert', '-noprompt', '-storetype', 'PKCS12', '-keystore', join(dir, 'truststore.p12'),
-    '-storepass', STORE_PASSWORD, '-alias', 'ca', '-file', join(dir, 'ca.pem'),
+    '-importcert',
+    '-noprompt',
+    '-storetype',
+    'PKCS12',
+    '-keystore',
+    join(dir, 'truststore.p12'),
+    '-storepass',
+    STORE_PASSWORD,
+    '-alias',
+    'ca',
+    '-file',
+    join(dir, 'ca.pem'),
   ]);
 }

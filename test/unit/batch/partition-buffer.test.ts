@@ -6,7 +6,8 @@ import type { RawBatch } from '../../../src/kafka/consumer.ts';
 /** A stand-in layout for the buffer's logic: one f64 offset per record. The real layout has its own tests. */
 const ops: PackedOps = {
   offsets: (data) => new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
-  slice: (data, from, to) => new Uint8Array(data.buffer.slice(data.byteOffset + from * 8, data.byteOffset + to * 8)),
+  slice: (data, from, to) =>
+    new Uint8Array(data.buffer.slice(data.byteOffset + from * 8, data.byteOffset + to * 8)),
   concat: (parts) => {
     const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
     let at = 0;
@@ -45,9 +46,15 @@ describe('PartitionBuffer', () => {
     assert.equal(taken.count, 100);
     assert.equal(taken.firstOffset, 0);
     assert.equal(taken.lastOffset, 99);
-    assert.deepEqual(offsetsOf(taken.data), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      offsetsOf(taken.data),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     assert.equal(b.count, 20);
-    assert.deepEqual(offsetsOf(b.take(100, 2)?.data ?? new Uint8Array()), Array.from({ length: 20 }, (_, i) => 100 + i));
+    assert.deepEqual(
+      offsetsOf(b.take(100, 2)?.data ?? new Uint8Array()),
+      Array.from({ length: 20 }, (_, i) => 100 + i),
+    );
   });
 
   it('closes a partial batch when the window since the first record ends', () => {
@@ -62,7 +69,10 @@ describe('PartitionBuffer', () => {
     const b = new PartitionBuffer('t', 0, ops);
     b.append(raw(0, 10), 0);
     assert.equal(b.append(raw(5, 10), 0), 5, 'only 10..14 are new');
-    assert.deepEqual(offsetsOf(b.take(100, 0)?.data ?? new Uint8Array()), Array.from({ length: 15 }, (_, i) => i));
+    assert.deepEqual(
+      offsetsOf(b.take(100, 0)?.data ?? new Uint8Array()),
+      Array.from({ length: 15 }, (_, i) => i),
+    );
     assert.equal(b.append(raw(3, 5), 0), 0);
   });
 

@@ -18,8 +18,15 @@ describe('loadConfig', () => {
   it('overlays environment variables on the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klb-config-'));
     const file = join(dir, 'config.json');
-    writeFileSync(file, JSON.stringify({ admin: { port: 9000 }, functions: { billing: { url: 'http://127.0.0.1:7000/' } } }));
-    const config = loadConfig({ KLB_CONFIG: file, KLB_ADMIN_HOST: '0.0.0.0', KLB_ADMIN_CREDENTIALS: 'AKID1:s1,AKID2:s2' });
+    writeFileSync(
+      file,
+      JSON.stringify({ admin: { port: 9000 }, functions: { billing: { url: 'http://127.0.0.1:7000/' } } }),
+    );
+    const config = loadConfig({
+      KLB_CONFIG: file,
+      KLB_ADMIN_HOST: '0.0.0.0',
+      KLB_ADMIN_CREDENTIALS: 'AKID1:s1,AKID2:s2',
+    });
     assert.equal(config.admin.port, 9000);
     assert.equal(config.admin.host, '0.0.0.0');
     assert.deepEqual(config.admin.credentials, { AKID1: 's1', AKID2: 's2' });

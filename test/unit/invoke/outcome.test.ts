@@ -13,7 +13,9 @@ const failure = (id: unknown) => ({ batchItemFailures: [{ itemIdentifier: id }] 
 
 describe('classify', () => {
   it('any answer is success when partial batch response is off', () => {
-    assert.deepEqual(classify(ok(failure({ partition: 'orders-3', offset: 104 })), batch, false), { kind: 'success' });
+    assert.deepEqual(classify(ok(failure({ partition: 'orders-3', offset: 104 })), batch, false), {
+      kind: 'success',
+    });
   });
 
   it('empty, null, {} and [] batchItemFailures all mean success', () => {
@@ -29,7 +31,11 @@ describe('classify', () => {
         { itemIdentifier: { partition: 'orders-3', offset: 104 } },
       ],
     };
-    assert.deepEqual(classify(ok(body), batch, true), { kind: 'partial', retryFromOffset: 104, failedOffsets: [104, 107] });
+    assert.deepEqual(classify(ok(body), batch, true), {
+      kind: 'partial',
+      retryFromOffset: 104,
+      failedOffsets: [104, 107],
+    });
   });
 
   it('an identifier that is not in the batch fails the whole batch', () => {
@@ -48,7 +54,11 @@ describe('classify', () => {
   });
 
   it('carries non-ok statuses through, with Retry-After for throttles', () => {
-    const out = classify({ status: 'throttled', retryAfterMs: 2000, message: 'HTTP 429', durationMs: 1 }, batch, true);
+    const out = classify(
+      { status: 'throttled', retryAfterMs: 2000, message: 'HTTP 429', durationMs: 1 },
+      batch,
+      true,
+    );
     assert.deepEqual(out, { kind: 'failure', reason: 'throttled', message: 'HTTP 429', retryAfterMs: 2000 });
     assert.equal(classify({ status: 'function-error', durationMs: 1 }, batch, false).kind, 'failure');
   });
