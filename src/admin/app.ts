@@ -89,7 +89,15 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
     c.set('requestId', requestId);
     c.header('x-amzn-RequestId', requestId);
     await next();
-    c.res.headers.set('x-amzn-RequestId', requestId);
+    if (!c.res.headers.has('x-amzn-RequestId')) {
+      try {
+        c.res.headers.set('x-amzn-RequestId', requestId);
+      } catch {
+        // A route returned a Response with immutable headers (e.g. straight from fetch): copy it.
+        c.res = new Response(c.res.body, c.res);
+        c.res.headers.set('x-amzn-RequestId', requestId);
+      }
+    }
     counter.record(c.req.method, c.res.status);
     logger.info('admin request', {
       requestId,

@@ -6,9 +6,13 @@
  * BridgeError codes: NOT_FOUND → ResourceNotFoundException; INVALID_PARAMETER →
  * InvalidParameterValueException; CONFLICT with context.kind 'in-use' → ResourceInUseException, other
  * CONFLICT → ResourceConflictException. Zod issues → InvalidParameterValueException with AWS-style
- * "N validation error(s) detected" text. Anything else → ServiceException 500 (logged, message hidden).
+ * "N validation error(s) detected" text. Hono HTTPExceptions below 500 → InvalidRequestContentException
+ * (413 → RequestTooLargeException), a SyntaxError (c.req.json() on bad JSON) → InvalidRequestContentException.
+ * Anything else → ServiceException 500 (logged, message hidden).
+ * Routes mounted later (the runtime's Invoke) may throw a LambdaApiError to answer any of these types.
  */
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import { isBridgeError } from '../errors.ts';
 
@@ -51,6 +55,16 @@ export const RESOURCE_NOT_FOUND = 'The resource you requested does not exist.';
 /** Maps any thrown value to the error the client sees. */
 export function toLambdaError(err: unknown): LambdaApiError {
   if (err instanceof LambdaApiError) return err;
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own client errors (e.g. a malformed body in a route mounted later) stay 4xx.
+    return err.status === 413
+      ? new LambdaApiError('RequestTooLargeException', 'Request entity too large.')
+      : new LambdaApiError('InvalidRequestContentException', err.message || 'Invalid request.');
+  }
+  if (err instanceof SyntaxError) {
+    // c.req.json() on a malformed body in a route mounted later.
+    return new LambdaApiError('InvalidRequestContentException', 'Could not parse request body into json.');
+  }
   if (isBridgeError(err)) {
     switch (err.code) {
       case 'NOT_FOUND':

@@ -141,3 +141,23 @@ describe('admin authentication', () => {
     assert.doesNotMatch(all, /canary/);
   });
 });
+
+describe('routes mounted later', () => {
+  it('get x-amzn-RequestId even on immutable responses, and Hono client errors stay 4xx', async () => {
+    const { app } = makeApp();
+    const functions = new Hono();
+    functions.get('/immutable', () => Response.redirect('http://x/', 302));
+    functions.post('/json', async (c) => c.json(await c.req.json()));
+    app.route('/2015-03-31/functions', functions);
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const redirect = await app.request('http://bridge.test/2015-03-31/functions/immutable', { headers });
+    assert.equal(redirect.status, 302);
+    assert.match(redirect.headers.get('x-amzn-RequestId') ?? '', /^[0-9a-f-]{36}$/);
+    const bad = await app.request('http://bridge.test/2015-03-31/functions/json', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{nope',
+    });
+    assert.deepEqual(await errorOf(bad), [400, 'InvalidRequestContentException']);
+  });
+});

@@ -210,6 +210,13 @@ describe('admin API fuzz', () => {
       fc.tuple(segment, segment).map(([a, b]) => `${BASE}/${a}/${b}x`),
       segment.map((s) => `/2015-03-31/${s}x`),
       segment.map((s) => `/${s}x/nope`),
+      segment.map((s) => `/2017-03-31/tags/${s}x`),
+      fc
+        .uuid()
+        .map(
+          (u) =>
+            `/2017-03-31/tags/${encodeURIComponent(`arn:aws:lambda:eu-west-1:111122223333:event-source-mapping:${u}`)}`,
+        ),
       fc.uuid().map((u) => `${BASE}/${u}`),
     );
     await fc.assert(
