@@ -332,7 +332,7 @@ fn connect_blocking(c: &Kc, shared: &Shared, serve: bool, timeout: Duration) -> 
             let e = last.unwrap_or(KafkaError::MetadataFetch(rdkafka::types::RDKafkaErrorCode::OperationTimedOut));
             return Err(last_error_or(shared, &e));
         }
-        match c.fetch_metadata(None, left.min(Duration::from_millis(1000))) {
+        match c.fetch_metadata(None, left.min(Duration::from_millis(250))) {
             Ok(_) => return Ok(()),
             Err(e) => last = Some(e),
         }
