@@ -10,6 +10,7 @@ import { writePayloads } from './write';
 /**
  * Encodes the packed batch at [inPtr, inPtr + inLen) into Lambda Kafka event payloads.
  * prefix: the event's opening up to and including `"records":{`. maxPayload: byte cap per payload.
+ * Keys and values of nativeMin..nativeMax bytes are left as base64 holes for the host (write.ts).
  * Returns a status (status.ts); on OK the result area (resultPtr()) holds the payload descriptors.
  */
 export function encode(
@@ -22,10 +23,12 @@ export function encode(
   outPtr: usize,
   outCap: usize,
   maxPayload: f64,
+  nativeMin: usize,
+  nativeMax: usize,
 ): i32 {
   const status = plan(inPtr, inLen, prefixLen, scratchPtr, scratchCap, outCap, <u64>maxPayload);
   if (status !== OK) return status;
-  return writePayloads(inPtr, prefixPtr, prefixLen, outPtr);
+  return writePayloads(inPtr, prefixPtr, prefixLen, outPtr, nativeMin, nativeMax);
 }
 
 /** Base64 of [src, src + n) written at dst; returns the end. Exported for tests and the benchmark. */

@@ -15,6 +15,7 @@ export const RECORD_MIN: usize = RECORD_FIXED + 4 + 4 + 2;
 //   chains    recordCount × 8   per payload, its groups in order of first appearance: group, head
 //   payloads  recordCount × 24  outOffset, length, firstRecord, recordCount, chainStart, chainCount
 //   oversized recordCount × 16  index, pos, size (u64)
+//   holes     recordCount × 24  per key and value left for the host: outOffset, inOffset, length
 //   hash      slots × 4         group + 1 (0 = empty), slots = power of two ≥ 2 × recordCount
 export const TOPIC_STRIDE: usize = 16;
 export const RECORD_STRIDE: usize = 16;
@@ -22,6 +23,8 @@ export const GROUP_STRIDE: usize = 32;
 export const CHAIN_STRIDE: usize = 8;
 export const PAYLOAD_STRIDE: usize = 24;
 export const OVERSIZED_STRIDE: usize = 16;
+// Two holes per record at most (key and value), 12 bytes each.
+export const HOLE_STRIDE: usize = 12;
 // Marks the end of a chain of records.
 export const NONE: u32 = 0xffffffff;
 
@@ -39,6 +42,7 @@ export let sGroups: usize = 0;
 export let sChains: usize = 0;
 export let sPayloads: usize = 0;
 export let sOversized: usize = 0;
+export let sHoles: usize = 0;
 export let sHash: usize = 0;
 
 /** Places the scratch tables from base and returns their end. */
@@ -49,7 +53,8 @@ export function placeScratch(base: usize, recordCount: usize, topicCount: usize)
   sChains = sGroups + recordCount * GROUP_STRIDE;
   sPayloads = sChains + recordCount * CHAIN_STRIDE;
   sOversized = sPayloads + recordCount * PAYLOAD_STRIDE;
-  sHash = sOversized + recordCount * OVERSIZED_STRIDE;
+  sHoles = sOversized + recordCount * OVERSIZED_STRIDE;
+  sHash = sHoles + recordCount * 2 * HOLE_STRIDE;
   return sHash + hashSlots(recordCount) * 4;
 }
 
@@ -63,3 +68,5 @@ export const R_PAYLOAD_PTR: usize = 16; // pointer to payload descriptors (PAYLO
 export const R_OVERSIZED: usize = 20; // oversized record count
 export const R_OVERSIZED_PTR: usize = 24; // pointer to oversized entries (OVERSIZED_STRIDE each)
 export const R_OUTPUT_BYTES: usize = 28; // total bytes written to the output region
+export const R_HOLES: usize = 32; // count of base64 holes left for the host to fill
+export const R_HOLES_PTR: usize = 36; // pointer to the holes (HOLE_STRIDE each)

@@ -12,6 +12,7 @@ import {
   CHAIN_STRIDE,
   GROUP_STRIDE,
   HEADER_BYTES,
+  HOLE_STRIDE,
   hashSlots,
   MAGIC,
   NONE,
@@ -72,7 +73,8 @@ import {
 export const OUTPUT_SLACK: u64 = 64;
 
 // Bytes per record in the scratch tables (see layout.ts).
-const PER_RECORD: u64 = RECORD_STRIDE + GROUP_STRIDE + CHAIN_STRIDE + PAYLOAD_STRIDE + OVERSIZED_STRIDE;
+const PER_RECORD: u64 =
+  RECORD_STRIDE + GROUP_STRIDE + CHAIN_STRIDE + PAYLOAD_STRIDE + OVERSIZED_STRIDE + 2 * HOLE_STRIDE;
 
 function fail(status: i32, record: u32): i32 {
   store<u32>(RESULT + R_DETAIL, record);

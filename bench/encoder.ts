@@ -8,7 +8,7 @@
  * Kernel: the packed batch is ready (for WASM: already in linear memory) → payload bytes.
  *
  * Each figure is the median of several timed samples after a warm-up; the iteration count per sample
- * is calibrated. Run: npm run bench:encoder [-- case names]   (needs `npm run asbuild` first).
+ * is calibrated. Run: npm run bench:encoder [-- case names | sweep]   (needs `npm run asbuild` first).
  * Last line: RESULT {json}.
  */
 import { type EncodeOptions, type MessageLike, packInto } from '../src/encode/index.ts';
@@ -128,6 +128,22 @@ function sameBytes(a: EncodeResult, b: EncodeResult): boolean {
   );
 }
 
+/** WASM against the tuned JS writer across value sizes, ~4 MB of raw bytes per batch (from messages). */
+const SWEEP_SIZES = [100, 300, 1024, 3000, 10240, 30000, 65536, 102400];
+
+function sweep(simd: WasmEncoder, tuned: JsWriterEncoder): void {
+  console.log('Size sweep, from messages, ~4 MB raw per batch: WASM SIMD vs tuned JS writer');
+  const rows: string[][] = [];
+  for (const valueBytes of SWEEP_SIZES) {
+    const records = Math.max(40, Math.min(4000, Math.round(4e6 / valueBytes)));
+    const { messages, rawBytes } = makeMessages({ name: '', records, valueBytes });
+    const w = measure(() => consume(simd.encodeMessages(messages, OPTIONS)), 60, 5);
+    const t = measure(() => consume(tuned.encodeMessages(messages, OPTIONS)), 60, 5);
+    rows.push([`${records}x${valueBytes}B`, fmt(w, 3), fmt(t, 3), fmt(mbps(rawBytes, w), 0), fmt(t / w, 2)]);
+  }
+  printTable(['case', 'wasm ms', 'tuned ms', 'wasm raw MB/s', 'x tuned'], rows);
+}
+
 function run(): void {
   const simd = new WasmEncoder({ variant: 'simd', initialBytes: 64 << 20 });
   const scalar = new WasmEncoder({ variant: 'scalar', initialBytes: 64 << 20 });
@@ -171,6 +187,7 @@ function run(): void {
     rows.push(row);
     process.stderr.write(`  measured ${c.name}\n`);
   }
+  if (only.length === 0 || only.includes('sweep')) sweep(simd, tuned);
   print(rows);
 }
 

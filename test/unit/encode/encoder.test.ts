@@ -12,7 +12,9 @@ import type { BatchEncoder } from '../../../src/encode/types.ts';
 import { WasmEncoder } from '../../../src/encode/wasm.ts';
 import { MSK, owned, texts } from './helpers.ts';
 
-function batchOf(count: number, valueBytes: number): MessageLike[] {
+function batchOf(count: number, valueBytes: number | number[]): MessageLike[] {
+  const size = (i: number) =>
+    typeof valueBytes === 'number' ? valueBytes : (valueBytes[i % valueBytes.length] as number);
   return Array.from({ length: count }, (_, i) => ({
     topic: 'orders',
     partition: i % 3,
@@ -20,21 +22,25 @@ function batchOf(count: number, valueBytes: number): MessageLike[] {
     timestamp: 1767225600000 + i,
     timestampType: 1 as const,
     key: Buffer.from(`key-${i}`),
-    value: Buffer.alloc(valueBytes, i & 0xff),
+    value: Buffer.alloc(size(i), i & 0xff),
     headers: [{ 'trace-id': Buffer.from(`t${i}`) }],
   }));
 }
 
 describe('WASM loader', () => {
   it('grows memory for a batch larger than anything before and keeps giving the reference bytes', () => {
-    const encoder = new WasmEncoder({ initialBytes: 1 << 16 });
-    const small = pack(batchOf(3, 10));
-    const large = pack(batchOf(40, 100_000));
-    for (const packed of [small, large, small, large]) {
-      const result = encoder.encode(packed, MSK);
-      assert.deepEqual(texts(result), texts(referenceEncode(packed, MSK)));
-      // Views are created after the last grow: never detached.
-      for (const p of result.payloads) assert.ok(p.bytes.byteLength > 0 && p.bytes.buffer.byteLength > 0);
+    // Value sizes on both sides of the default native-base64 range (3,072 or 256 to 98,000 bytes).
+    const sizes = [10, 255, 256, 3071, 3072, 5000, 50_000, 98_000, 98_001, 150_000];
+    for (const variant of ['simd', 'scalar'] as const) {
+      const encoder = new WasmEncoder({ variant, initialBytes: 1 << 16 });
+      const small = pack(batchOf(3, 10));
+      const large = pack(batchOf(40, sizes));
+      for (const packed of [small, large, small, large]) {
+        const result = encoder.encode(packed, MSK);
+        assert.deepEqual(texts(result), texts(referenceEncode(packed, MSK)), variant);
+        // Views are created after the last grow: never detached.
+        for (const p of result.payloads) assert.ok(p.bytes.byteLength > 0 && p.bytes.buffer.byteLength > 0);
+      }
     }
   });
 

@@ -18,17 +18,29 @@ export const SELF_MANAGED: EncodeOptions = {
 /**
  * The encoders under test, created once (compiling WASM per test would be slow). Small initial memory
  * so the tests also exercise growing it. The debug build checks its assertions (fragment lengths).
+ * Two variants force the native-base64 holes on (for fields up to 40 bytes, so random batches hit them
+ * constantly) and off, so both paths of every build are covered.
  */
-export const encoders: readonly BatchEncoder[] = [
-  new WasmEncoder({ variant: 'simd', initialBytes: 1 << 16 }),
-  new WasmEncoder({ variant: 'scalar', initialBytes: 1 << 16 }),
-  new WasmEncoder({ variant: 'debug', initialBytes: 1 << 16 }),
-  new JsWriterEncoder(),
+const named: { name: string; encoder: BatchEncoder }[] = [
+  { name: 'wasm-simd', encoder: new WasmEncoder({ variant: 'simd', initialBytes: 1 << 16 }) },
+  { name: 'wasm-scalar', encoder: new WasmEncoder({ variant: 'scalar', initialBytes: 1 << 16 }) },
+  { name: 'wasm-simd (debug build)', encoder: new WasmEncoder({ variant: 'debug', initialBytes: 1 << 16 }) },
+  {
+    name: 'wasm-simd (native base64 for 0-40 B)',
+    encoder: new WasmEncoder({ variant: 'simd', initialBytes: 1 << 16, nativeBase64: { min: 0, max: 40 } }),
+  },
+  {
+    name: 'wasm-scalar (no native base64)',
+    encoder: new WasmEncoder({ variant: 'scalar', nativeBase64: false }),
+  },
+  { name: 'js', encoder: new JsWriterEncoder() },
 ];
 
-/** A stable name per encoder for test titles ('wasm-simd' appears twice: release and debug). */
-export function label(encoder: BatchEncoder, index: number): string {
-  return index === 2 ? `${encoder.kind} (debug build)` : encoder.kind;
+export const encoders: readonly BatchEncoder[] = named.map((n) => n.encoder);
+
+/** A stable name per encoder for test titles. */
+export function label(_encoder: BatchEncoder, index: number): string {
+  return named[index]?.name ?? String(index);
 }
 
 /** Copies payload bytes out of encoder memory (views are only valid until the next call). */
