@@ -11,6 +11,7 @@ import { createAdminApp } from './admin/app.ts';
 import type { Config } from './config/schema.ts';
 import { retryDelayMs } from './dispatch/backoff.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
+import type { FailureSink } from './dispatch/failure-sink.ts';
 import { createProcessor, RetryLater } from './dispatch/processor.ts';
 import { createEncoder } from './encode/index.ts';
 import { packedOps } from './encode/packed.ts';
@@ -73,6 +74,11 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
   });
   const encoder = createEncoder({ logger: logger.child('encoder') });
   const localPayloads = new Map<string, Uint8Array>();
+  const failures: FailureSink = {
+    handOff: async () => {
+      throw new Error('no failure handler configured');
+    },
+  };
   let supervisor: Supervisor | undefined;
 
   const processor = createProcessor({
@@ -81,11 +87,19 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     redis,
     localPayloads,
     backoff: config.retry,
+    failures,
     logger: logger.child('dispatch'),
     report: (event) => {
       if (event.kind === 'invoked') {
         metrics.add(event.mappingId, 'InvokedEventCount', event.records);
         results.set(event.mappingId, 'OK');
+      } else if (event.kind === 'given-up') {
+        metrics.add(event.mappingId, 'FailureHandedOffEventCount', event.records);
+        logger.warn('batch given up and stored for replay', {
+          mapping: event.mappingId,
+          condition: event.condition,
+          id: event.storedId,
+        });
       } else {
         metrics.add(event.mappingId, 'InvokedEventCount', event.records);
         metrics.add(event.mappingId, 'FailedInvokeEventCount', event.records);
@@ -143,12 +157,15 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       maxPayloadBytes: config.maxPayloadBytes,
       localPayloads,
       logger: log,
+      compileFilters: () => undefined,
+      failures,
       events: {
         committed: (uuid, partition, offset, records) => {
           metrics.add(uuid, 'CommittedEventCount', records);
           log.debug('batch committed', { partition, offset, records });
         },
         problem: (uuid, message) => results.set(uuid, message),
+        filtered: (uuid, records) => metrics.add(uuid, 'FilteredOutEventCount', records),
         oversized: (uuid, partition, offset) => {
           metrics.add(uuid, 'OversizedRecordCount');
           log.error('record larger than the payload cap', {

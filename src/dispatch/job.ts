@@ -30,7 +30,10 @@ export interface BatchJobData {
   oldestTimestampMs: number;
   /** Invoke attempts that failed (throttles excluded), and the last error. */
   failedAttempts: number;
+  throttles?: number;
   lastError?: string;
+  /** The last failed attempts (at most 20), for the failed-batch store. */
+  history?: Array<{ atMs: number; error: string }>;
 }
 
 export type BatchJobResult =
@@ -38,7 +41,11 @@ export type BatchJobResult =
   /** The function reported batch item failures: records before `retryFromOffset` are settled. */
   | { kind: 'partial'; retryFromOffset: number }
   /** The payload bytes were not found in Redis: the owner rewinds to the committed offset. */
-  | { kind: 'lost' };
+  | { kind: 'lost' }
+  /** BisectBatchOnFunctionError: the owner retries the batch as two halves. */
+  | { kind: 'bisect'; fromOffset: number; records: number }
+  /** Given up and durably handed to failure handling: the owner commits past it. */
+  | { kind: 'given-up'; storedId: string; condition: string };
 
 export function queueName(mappingId: string): string {
   return `esm-${mappingId}`;

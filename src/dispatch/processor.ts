@@ -1,16 +1,22 @@
 /**
  * One attempt at an in-flight batch: invoke the function with each payload of the batch in order,
- * resuming after those already delivered. A failed attempt throws a RetryLater carrying its delay;
- * BullMQ then retries the same job (same records, same order). Success and partial results return.
+ * resuming after those already delivered. After a failure the retry policy (./retry-policy.ts) decides:
+ * retry (throw RetryLater: BullMQ retries the same job after the delay), bisect (the owner re-batches
+ * the records as two halves), or give up (hand the records to failure handling, then complete so the
+ * owner commits past them). Success and partial results complete the job.
  */
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { classify } from '../invoke/outcome.ts';
+import { classify, type Outcome } from '../invoke/outcome.ts';
 import type { TargetResolver } from '../invoke/resolve.ts';
+import type { InvokeResponse } from '../invoke/target.ts';
 import type { Logger } from '../log.ts';
 import type { Mapping } from '../mapping/types.ts';
-import { type BackoffPolicy, retryDelayMs, throttleDelayMs } from './backoff.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { packedFromPayloads } from './event-records.ts';
+import type { FailureSink } from './failure-sink.ts';
 import type { BatchJobData, BatchJobResult } from './job.ts';
+import { decide, type FailureCondition, type PolicySettings, recordAgeExceeded } from './retry-policy.ts';
 
 export class RetryLater extends Error {
   readonly delayMs: number;
@@ -23,7 +29,8 @@ export class RetryLater extends Error {
 
 export type ProcessingEvent =
   | { kind: 'invoked'; mappingId: string; records: number; durationMs: number }
-  | { kind: 'failed'; mappingId: string; records: number; reason: string; message: string; attempt: number };
+  | { kind: 'failed'; mappingId: string; records: number; reason: string; message: string; attempt: number }
+  | { kind: 'given-up'; mappingId: string; records: number; condition: string; storedId: string };
 
 export interface ProcessorDeps {
   getMapping(uuid: string): Mapping | undefined;
@@ -32,15 +39,94 @@ export interface ProcessorDeps {
   /** Payload bytes of batches submitted by this process: skips a Redis read on the common path. */
   localPayloads: Map<string, Uint8Array>;
   backoff: BackoffPolicy;
+  failures: FailureSink;
   report(event: ProcessingEvent): void;
   logger: Logger;
+  now?: () => number;
+}
+
+const HISTORY = 20;
+
+function settingsOf(m: Mapping): PolicySettings {
+  return {
+    maximumRetryAttempts: m.maximumRetryAttempts,
+    maximumRecordAgeSeconds: m.maximumRecordAgeSeconds,
+    bisect: m.bisect,
+    hasDestination: Boolean(m.onFailureDestination),
+  };
+}
+
+function responseContext(response: InvokeResponse | undefined) {
+  if (!response) return null;
+  return {
+    ...(response.statusCode === undefined ? {} : { statusCode: response.statusCode }),
+    executedVersion: '$LATEST',
+    ...(response.status === 'function-error' ? { functionError: 'Unhandled' } : {}),
+  };
 }
 
 export function createProcessor(deps: ProcessorDeps) {
+  const now = deps.now ?? Date.now;
+
+  async function loadPayloads(data: BatchJobData): Promise<Uint8Array[] | undefined> {
+    const out: Uint8Array[] = [];
+    for (const key of data.payloadKeys) {
+      const bytes = deps.localPayloads.get(key) ?? (await deps.redis.getBuffer(key));
+      if (!bytes) return undefined;
+      out.push(bytes);
+    }
+    return out;
+  }
+
+  async function giveUp(
+    job: Job<BatchJobData, BatchJobResult>,
+    mapping: Mapping,
+    condition: FailureCondition,
+    error: string,
+    last: InvokeResponse | undefined,
+  ): Promise<BatchJobResult> {
+    const data = job.data;
+    // Payloads already delivered are settled; the rest of the batch is what failed.
+    const payloads = await loadPayloads(data);
+    if (!payloads) return { kind: 'lost' };
+    const packed = packedFromPayloads(payloads.slice(data.payloadsDone));
+    let storedId: string;
+    try {
+      ({ storedId } = await deps.failures.handOff({
+        mapping,
+        packed,
+        condition,
+        error,
+        attempts: data.history ?? [],
+        approximateInvokeCount: data.failedAttempts + (data.throttles ?? 0),
+        responseContext: responseContext(last),
+      }));
+    } catch (cause) {
+      // Not stored: never commit past it. Try again later.
+      deps.logger.error('could not hand a failed batch to failure handling; retrying', { error: cause });
+      throw new RetryLater(
+        `failure handling unavailable: ${(cause as Error).message}`,
+        deps.backoff.maxDelayMs,
+      );
+    }
+    deps.report({ kind: 'given-up', mappingId: data.mappingId, records: data.count, condition, storedId });
+    return { kind: 'given-up', storedId, condition };
+  }
+
   return async function process(job: Job<BatchJobData, BatchJobResult>): Promise<BatchJobResult> {
     const data = job.data;
     const mapping = deps.getMapping(data.mappingId);
     if (!mapping) return { kind: 'lost' };
+    const settings = settingsOf(mapping);
+    if (recordAgeExceeded(settings, data.oldestTimestampMs, now())) {
+      return giveUp(
+        job,
+        mapping,
+        'MaximumRecordAgeExceeded',
+        'records older than MaximumRecordAgeInSeconds',
+        undefined,
+      );
+    }
     const target = deps.targets.get(mapping.functionName);
     for (let i = data.payloadsDone; i < data.payloadKeys.length; i += 1) {
       const key = data.payloadKeys[i] as string;
@@ -48,46 +134,56 @@ export function createProcessor(deps: ProcessorDeps) {
       if (!bytes) return { kind: 'lost' };
       const [first, last] = data.payloadRanges[i] as [number, number];
       const response = await target.invoke(bytes);
-      const outcome = classify(
+      const outcome: Outcome = classify(
         response,
         { topic: data.topic, partition: data.partition, firstOffset: first, lastOffset: last },
         mapping.reportBatchItemFailures,
       );
+      const records = last - first + 1;
       if (outcome.kind === 'success') {
-        deps.report({
-          kind: 'invoked',
-          mappingId: data.mappingId,
-          records: last - first + 1,
-          durationMs: response.durationMs,
-        });
+        deps.report({ kind: 'invoked', mappingId: data.mappingId, records, durationMs: response.durationMs });
         if (i + 1 < data.payloadKeys.length) await job.updateData({ ...data, payloadsDone: i + 1 });
         data.payloadsDone = i + 1;
         continue;
       }
       if (outcome.kind === 'partial') {
-        deps.report({
-          kind: 'invoked',
-          mappingId: data.mappingId,
-          records: last - first + 1,
-          durationMs: response.durationMs,
-        });
+        deps.report({ kind: 'invoked', mappingId: data.mappingId, records, durationMs: response.durationMs });
         return { kind: 'partial', retryFromOffset: outcome.retryFromOffset };
       }
       const throttled = outcome.reason === 'throttled';
       const failedAttempts = data.failedAttempts + (throttled ? 0 : 1);
-      await job.updateData({ ...data, failedAttempts, lastError: outcome.message });
+      const throttles = (data.throttles ?? 0) + (throttled ? 1 : 0);
+      const history = [...(data.history ?? []), { atMs: now(), error: outcome.message }].slice(-HISTORY);
+      const updated = { ...data, failedAttempts, throttles, lastError: outcome.message, history };
+      await job.updateData(updated);
+      Object.assign(data, updated);
       deps.report({
         kind: 'failed',
         mappingId: data.mappingId,
-        records: last - first + 1,
+        records,
         reason: outcome.reason,
         message: outcome.message,
         attempt: failedAttempts,
       });
-      const delayMs = throttled
-        ? throttleDelayMs(deps.backoff, outcome.retryAfterMs, job.attemptsMade - failedAttempts + 1)
-        : retryDelayMs(deps.backoff, failedAttempts);
-      throw new RetryLater(`${outcome.reason}: ${outcome.message}`, delayMs);
+      let delivered = 0;
+      for (let d = 0; d < i; d += 1) {
+        const [a, b] = data.payloadRanges[d] as [number, number];
+        delivered += b - a + 1;
+      }
+      const remaining = Math.max(1, data.count - delivered);
+      const decision = decide(settings, deps.backoff, {
+        failedAttempts,
+        throttles,
+        throttled,
+        ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
+        records: remaining,
+        oldestTimestampMs: data.oldestTimestampMs,
+        nowMs: now(),
+      });
+      if (decision.kind === 'bisect') return { kind: 'bisect', fromOffset: first, records: remaining };
+      if (decision.kind === 'give-up')
+        return giveUp(job, mapping, decision.condition, outcome.message, response);
+      throw new RetryLater(`${outcome.reason}: ${outcome.message}`, decision.delayMs);
     }
     return { kind: 'success' };
   };

@@ -12,9 +12,11 @@
  *   rebalance generation (fencing); a newly assigned partition first adopts any in-flight job that
  *   starts at the committed offset.
  */
-import { type PackedOps, PartitionBuffer } from '../batch/partition-buffer.ts';
+import { type PackedOps, PartitionBuffer, type TakenBatch } from '../batch/partition-buffer.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
+import type { FailureSink } from '../dispatch/failure-sink.ts';
 import { type BatchJobData, type BatchJobResult, jobId, payloadKey } from '../dispatch/job.ts';
+import { readPacked, recordTimestamp, recordValue } from '../encode/reader.ts';
 import type { BatchEncoder } from '../encode/types.ts';
 import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
 import type { Logger } from '../log.ts';
@@ -22,6 +24,7 @@ import type { Mapping } from '../mapping/types.ts';
 
 export interface RunnerEvents {
   committed(mappingId: string, partition: number, offset: number, records: number): void;
+  filtered(mappingId: string, records: number): void;
   problem(mappingId: string, message: string): void;
   oversized(mappingId: string, partition: number, offset: number): void;
 }
@@ -36,6 +39,9 @@ export interface RunnerDeps {
   maxPayloadBytes: number;
   localPayloads: Map<string, Uint8Array>;
   events: RunnerEvents;
+  /** Compiles FilterCriteria patterns into a predicate on record values; undefined = keep all. */
+  compileFilters: (patterns: readonly string[]) => ((value: Uint8Array | null) => boolean) | undefined;
+  failures: FailureSink;
   logger: Logger;
   now?: () => number;
 }
@@ -45,6 +51,17 @@ interface InFlight {
   data: BatchJobData;
 }
 
+/** Contiguous runs [from, to) of the kept record indexes. */
+function runsOf(kept: number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const i of kept) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === i) last[1] = i + 1;
+    else runs.push([i, i + 1]);
+  }
+  return runs;
+}
+
 interface PartitionState {
   buffer: PartitionBuffer;
   generation: number;
@@ -52,6 +69,8 @@ interface PartitionState {
   ready: boolean;
   inFlight: InFlight | undefined;
   paused: boolean;
+  /** After a bisect: batches of at most `size` records until `until` is passed. */
+  limit?: { size: number; until: number } | undefined;
 }
 
 export class MappingRunner {
@@ -65,6 +84,8 @@ export class MappingRunner {
   private loop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
+  private filterKey = '';
+  private filter: ((value: Uint8Array | null) => boolean) | undefined;
 
   constructor(deps: RunnerDeps) {
     this.deps = deps;
@@ -205,62 +226,141 @@ export class MappingRunner {
     if (this.owns(partition, st)) this.maybeDispatch(partition, st);
   }
 
+  private batchLimit(st: PartitionState): number {
+    return st.limit ? Math.min(this.mapping.batchSize, st.limit.size) : this.mapping.batchSize;
+  }
+
+  private currentFilter(): ((value: Uint8Array | null) => boolean) | undefined {
+    const key = JSON.stringify(this.mapping.filterPatterns);
+    if (key !== this.filterKey) {
+      this.filterKey = key;
+      this.filter = this.deps.compileFilters(this.mapping.filterPatterns);
+    }
+    return this.filter;
+  }
+
   private maybeDispatch(partition: number, st: PartitionState): void {
     if (!this.running || this.draining || !st.ready || st.inFlight) return;
-    if (!st.buffer.isDue(this.now(), this.mapping.batchSize, this.mapping.batchingWindowMs)) return;
-    const taken = st.buffer.take(this.mapping.batchSize, this.now());
+    const limit = this.batchLimit(st);
+    const windowMs = st.limit ? 0 : this.mapping.batchingWindowMs;
+    if (!st.buffer.isDue(this.now(), limit, windowMs)) return;
+    const taken = st.buffer.take(limit, this.now());
     if (!taken) return;
     this.applyBackpressure(partition, st);
+    const id = jobId(partition, taken.firstOffset);
+    const placeholder: InFlight = { id, data: this.jobData(partition, taken, [], [], 0) };
+    st.inFlight = placeholder;
+    this.dispatch(partition, st, taken, placeholder).catch((error: unknown) => {
+      this.deps.logger.error('could not submit batch; rewinding to the committed offset', {
+        partition,
+        error,
+      });
+      this.deps.dispatcher.forget(st.inFlight?.id ?? id);
+      void this.settled(partition, st, st.inFlight ?? placeholder, { kind: 'lost' });
+    });
+  }
+
+  private jobData(
+    partition: number,
+    taken: TakenBatch,
+    keys: string[],
+    ranges: Array<[number, number]>,
+    count: number,
+    oldest = 0,
+  ): BatchJobData {
+    return {
+      mappingId: this.mapping.uuid,
+      topic: this.mapping.topic,
+      partition,
+      firstOffset: taken.firstOffset,
+      lastOffset: taken.lastOffset,
+      count,
+      payloadKeys: keys,
+      payloadRanges: ranges,
+      payloadsDone: 0,
+      createdAtMs: this.now(),
+      oldestTimestampMs: oldest,
+      failedAttempts: 0,
+    };
+  }
+
+  /** Filter, encode, hand oversized records to failure handling, submit; or settle at once when nothing is left. */
+  private async dispatch(
+    partition: number,
+    st: PartitionState,
+    taken: TakenBatch,
+    placeholder: InFlight,
+  ): Promise<void> {
     const m = this.mapping;
-    const out = this.deps.encoder.encode(taken.data, {
+    let data = taken.data;
+    const filter = this.currentFilter();
+    if (filter) {
+      const batch = readPacked(data);
+      const kept: number[] = [];
+      for (let i = 0; i < batch.recordCount; i += 1) if (filter(recordValue(batch, i))) kept.push(i);
+      if (kept.length < batch.recordCount) this.deps.events.filtered(m.uuid, batch.recordCount - kept.length);
+      if (kept.length === 0) {
+        // A batch filtered to nothing settles without an invocation; its offsets still advance.
+        await this.settled(partition, st, placeholder, { kind: 'success' });
+        return;
+      }
+      if (kept.length < batch.recordCount) {
+        data = this.deps.packed.concat(
+          runsOf(kept).map(([a, b]) => this.deps.packed.slice(taken.data, a, b)),
+        );
+      }
+    }
+    const out = this.deps.encoder.encode(data, {
       eventSource: m.eventSource,
       ...(m.eventSourceArn ? { eventSourceArn: m.eventSourceArn } : {}),
       bootstrapServers: m.bootstrapServers.join(','),
       maxPayloadBytes: this.deps.maxPayloadBytes,
     });
-    for (const o of out.oversized) this.deps.events.oversized(m.uuid, partition, o.offset);
-    const offsets = this.deps.packed.offsets(taken.data);
+    const offsets = this.deps.packed.offsets(data);
     const keys: string[] = [];
     const ranges: Array<[number, number]> = [];
+    let count = 0;
     out.payloads.forEach((p, i) => {
       const key = payloadKey(this.deps.prefix, m.uuid, partition, taken.firstOffset, i);
       keys.push(key);
       this.deps.localPayloads.set(key, p.bytes.slice());
       ranges.push([offsets[p.firstRecord] as number, offsets[p.firstRecord + p.recordCount - 1] as number]);
+      count += p.recordCount;
     });
-    const data: BatchJobData = {
-      mappingId: m.uuid,
-      topic: m.topic,
-      partition,
-      firstOffset: taken.firstOffset,
-      lastOffset: taken.lastOffset,
-      count: taken.count,
-      payloadKeys: keys,
-      payloadRanges: ranges,
-      payloadsDone: 0,
-      createdAtMs: this.now(),
-      oldestTimestampMs: 0,
-      failedAttempts: 0,
-    };
-    const id = jobId(partition, taken.firstOffset);
-    const inFlight = { id, data };
-    st.inFlight = inFlight;
-    const settled = this.deps.dispatcher.wait(id);
-    this.deps.dispatcher
-      .submit(
-        data,
-        keys.map((k) => this.deps.localPayloads.get(k) as Uint8Array),
-      )
-      .then(() => settled)
-      .then((result) => this.settled(partition, st, inFlight, result))
-      .catch((error: unknown) => {
-        this.deps.logger.error('could not submit batch; rewinding to the committed offset', {
-          partition,
-          error,
-        });
-        this.deps.dispatcher.forget(id);
-        void this.settled(partition, st, inFlight, { kind: 'lost' });
+    // Records too large for any payload leave through failure handling before the batch is submitted:
+    // once stored, their offsets may be committed with the rest (invariant 2).
+    for (const o of out.oversized) {
+      this.deps.events.oversized(m.uuid, partition, o.offset);
+      await this.deps.failures.handOff({
+        mapping: m,
+        packed: this.deps.packed.slice(data, o.index, o.index + 1),
+        condition: 'MaximumPayloadSizeExceeded',
+        error: `record of ${o.bytes} bytes exceeds the ${this.deps.maxPayloadBytes}-byte payload cap`,
+        attempts: [],
+        approximateInvokeCount: 0,
+        responseContext: null,
       });
+    }
+    if (keys.length === 0) {
+      await this.settled(partition, st, placeholder, { kind: 'success' });
+      return;
+    }
+    const oldest = recordTimestamp(readPacked(data), 0);
+    const inFlight: InFlight = {
+      id: placeholder.id,
+      data: this.jobData(partition, taken, keys, ranges, count, oldest),
+    };
+    if (!this.owns(partition, st) || st.inFlight !== placeholder) {
+      for (const key of keys) this.deps.localPayloads.delete(key);
+      return; // revoked while encoding
+    }
+    st.inFlight = inFlight;
+    const settled = this.deps.dispatcher.wait(inFlight.id);
+    await this.deps.dispatcher.submit(
+      inFlight.data,
+      keys.map((k) => this.deps.localPayloads.get(k) as Uint8Array),
+    );
+    void settled.then((result) => this.settled(partition, st, inFlight, result));
   }
 
   private async settled(
@@ -274,9 +374,21 @@ export class MappingRunner {
     if (!this.owns(partition, st) || st.inFlight !== inFlight) return; // fenced
     const data = inFlight.data;
     try {
-      if (result.kind === 'success') {
+      if (result.kind === 'success' || result.kind === 'given-up') {
         await this.deps.consumer.commit([{ topic, partition, offset: data.lastOffset + 1 }]);
         this.deps.events.committed(this.mapping.uuid, partition, data.lastOffset + 1, data.count);
+        if (st.limit && data.lastOffset >= st.limit.until) st.limit = undefined;
+      } else if (result.kind === 'bisect') {
+        const from = result.fromOffset;
+        if (from > data.firstOffset) await this.deps.consumer.commit([{ topic, partition, offset: from }]);
+        const size = Math.max(1, Math.ceil(result.records / 2));
+        st.limit = {
+          size: Math.min(size, st.limit?.size ?? size),
+          until: Math.max(data.lastOffset, st.limit?.until ?? 0),
+        };
+        this.deps.logger.info('bisecting a failing batch', { partition, from, size: st.limit.size });
+        st.buffer.reset(from);
+        await this.deps.consumer.seek({ topic, partition, offset: from });
       } else if (result.kind === 'partial') {
         const from = result.retryFromOffset;
         if (from > data.firstOffset) await this.deps.consumer.commit([{ topic, partition, offset: from }]);

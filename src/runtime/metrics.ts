@@ -11,6 +11,8 @@ export const COUNTERS = [
   'CommittedEventCount',
   'InvokeErrorCount',
   'OversizedRecordCount',
+  'FilteredOutEventCount',
+  'FailureHandedOffEventCount',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
