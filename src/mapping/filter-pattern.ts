@@ -11,7 +11,8 @@
 const MAX_DEPTH = 10;
 const NUMERIC_OPS = new Set(['<', '<=', '=', '>', '>=']);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A parsed JSON value (patterns and decoded record values). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** True when `text` is a well-formed filter pattern. Never throws. */
 export function isValidFilterPattern(text: string): boolean {
