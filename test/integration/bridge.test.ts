@@ -13,6 +13,7 @@ import {
   CreateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
   GetEventSourceMappingCommand,
+  UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import { referenceEncodeMessages } from '../../src/encode/reference.ts';
 import {
@@ -238,5 +239,76 @@ describe('bridge: consume, batch, invoke, commit', () => {
       records += recs.length;
     }
     assert.equal(records, 30);
+  });
+
+  it('applies updates to a running mapping without a restart: BatchSize, disable, enable', async () => {
+    const topic = uniqueName('update');
+    await createTopic(topic, 1);
+    await produce(
+      topic,
+      Array.from({ length: 30 }, (_, i) => ({ key: null, value: `a${i}` })),
+    );
+    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 10 });
+    await waitCommitted(uuid, topic);
+    assert.ok(invocations(topic).every((l) => l.offsets.length <= 10));
+    const state = async () => (await tb.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State;
+    await waitFor('Enabled', async () => (await state()) === 'Enabled');
+
+    await tb.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, BatchSize: 3 }));
+    await waitFor('Enabled after the update', async () => (await state()) === 'Enabled');
+    await produce(
+      topic,
+      Array.from({ length: 9 }, (_, i) => ({ key: null, value: `b${i}` })),
+    );
+    await waitCommitted(uuid, topic);
+    const afterUpdate = invocations(topic).filter((l) => (l.offsets[0] ?? 0) >= 30);
+    assert.ok(
+      afterUpdate.length >= 3 && afterUpdate.every((l) => l.offsets.length <= 3),
+      'new BatchSize in force',
+    );
+
+    await tb.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
+    await waitFor('Disabled', async () => (await state()) === 'Disabled');
+    const before = invocations(topic).length;
+    await produce(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ key: null, value: `c${i}` })),
+    );
+    const ends = await endOffsets(topic);
+    assert.equal(
+      (await committedOffsets(uuid, topic)).get(0),
+      (ends.get(0) ?? 0) - 5,
+      'nothing consumed while disabled',
+    );
+    assert.equal(invocations(topic).length, before);
+
+    await tb.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: true }));
+    await waitFor('Enabled again', async () => (await state()) === 'Enabled');
+    await waitCommitted(uuid, topic);
+    const offsets = invocations(topic).flatMap((l) => l.offsets);
+    assert.deepEqual(
+      offsets,
+      Array.from({ length: 44 }, (_, i) => i),
+      'resumed from the committed offset, no gap, no repeat',
+    );
+  });
+
+  it('reports "PROBLEM: Function call failed" while a batch fails, then "OK"', async () => {
+    const topic = uniqueName('problem');
+    await createTopic(topic, 1);
+    await produce(topic, [{ key: null, value: 'poison' }]);
+    writeFileSync(join(OUT_DIR, `${topic}.fail-0-0.count`), '1000000');
+    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 1 });
+    const result = async () =>
+      (await tb.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).LastProcessingResult;
+    await waitFor('PROBLEM', async () => (await result()) === 'PROBLEM: Function call failed');
+    assert.equal(
+      (await committedOffsets(uuid, topic)).get(0) ?? -1,
+      -1,
+      'nothing committed while the batch fails',
+    );
+    writeFileSync(join(OUT_DIR, `${topic}.fail-0-0.count`), '0');
+    await waitCommitted(uuid, topic);
+    await waitFor('OK', async () => (await result()) === 'OK');
   });
 });

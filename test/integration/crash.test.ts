@@ -123,4 +123,43 @@ describe('crash recovery', () => {
       }
     }
   });
+
+  it('SIGTERM drains: the in-flight invocation finishes, its offsets are committed, exit code 0', async () => {
+    const topic = uniqueName('drain');
+    await createTopic(topic, 1);
+    await produce(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ key: null, value: `v${i}` })),
+    );
+    const uuid = crypto.randomUUID();
+    const configFile = join(OUT_DIR, `${topic}.config.json`);
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        redisPrefix: uniqueName('klbt'),
+        admin: { host: '127.0.0.1', port: 0, open: true },
+        functionsDir: FUNCTIONS_DIR,
+        mappings: [
+          {
+            UUID: uuid,
+            FunctionName: 'recorder',
+            Topics: [topic],
+            StartingPosition: 'TRIM_HORIZON',
+            BatchSize: 10,
+            SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [BOOTSTRAP] } },
+          },
+        ],
+      }),
+    );
+    writeFileSync(join(OUT_DIR, `${topic}.slow-ms`), '2000');
+    const child = startBridgeProcess(configFile);
+    await waitFor('the invocation to start', () => invocations(topic, 'start').length >= 1, {
+      timeoutMs: 60_000,
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.equal(invocations(topic, 'done').length, 1, 'the in-flight invocation finished');
+    assert.equal((await committedOffsets(uuid, topic)).get(0), 10, 'and its offsets were committed');
+  });
 });
