@@ -84,26 +84,36 @@ function consume(r: EncodeResult): void {
   for (const p of r.payloads) sink ^= p.bytes.length ^ (p.bytes[p.bytes.length >> 1] as number);
 }
 
-/** Median ms per call: warm-up, calibrate iterations to ~targetMs per sample, then `samples` samples. */
-function measure(fn: () => void, targetMs: number, samples: number): number {
-  const warmEnd = performance.now() + targetMs * 2;
-  let calls = 0;
-  while (performance.now() < warmEnd || calls < 2) {
+/**
+ * Median ms per call for each function, measured in interleaved rounds: each round times every
+ * function once (a sample of ~sampleMs, iteration count calibrated per function after a warm-up), so
+ * all of them see the same machine load; a shared, noisy machine then moves ratios much less.
+ */
+function measureAll(fns: (() => void)[], sampleMs: number, rounds: number): number[] {
+  const iterations = fns.map((fn) => {
+    const warmEnd = performance.now() + sampleMs * 2;
+    let calls = 0;
+    while (performance.now() < warmEnd || calls < 2) {
+      fn();
+      calls++;
+    }
+    const t = performance.now();
     fn();
-    calls++;
+    return Math.max(1, Math.round(sampleMs / Math.max(performance.now() - t, 0.001)));
+  });
+  const times: number[][] = fns.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, j) => {
+      const n = iterations[j] as number;
+      const t = performance.now();
+      for (let i = 0; i < n; i++) fn();
+      (times[j] as number[]).push((performance.now() - t) / n);
+    });
   }
-  let t = performance.now();
-  fn();
-  const once = Math.max(performance.now() - t, 0.001);
-  const iterations = Math.max(1, Math.round(targetMs / once));
-  const times: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    t = performance.now();
-    for (let i = 0; i < iterations; i++) fn();
-    times.push((performance.now() - t) / iterations);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1] as number;
+  return times.map((list) => {
+    list.sort((a, b) => a - b);
+    return list[list.length >> 1] as number;
+  });
 }
 
 interface Row {
@@ -137,8 +147,14 @@ function sweep(simd: WasmEncoder, tuned: JsWriterEncoder): void {
   for (const valueBytes of SWEEP_SIZES) {
     const records = Math.max(40, Math.min(4000, Math.round(4e6 / valueBytes)));
     const { messages, rawBytes } = makeMessages({ name: '', records, valueBytes });
-    const w = measure(() => consume(simd.encodeMessages(messages, OPTIONS)), 60, 5);
-    const t = measure(() => consume(tuned.encodeMessages(messages, OPTIONS)), 60, 5);
+    const [w, t] = measureAll(
+      [
+        () => consume(simd.encodeMessages(messages, OPTIONS)),
+        () => consume(tuned.encodeMessages(messages, OPTIONS)),
+      ],
+      30,
+      15,
+    ) as [number, number];
     rows.push([`${records}x${valueBytes}B`, fmt(w, 3), fmt(t, 3), fmt(mbps(rawBytes, w), 0), fmt(t / w, 2)]);
   }
   printTable(['case', 'wasm ms', 'tuned ms', 'wasm raw MB/s', 'x tuned'], rows);
@@ -167,22 +183,32 @@ function run(): void {
         throw new Error(`${label} output differs from the reference for ${c.name}`);
     }
     const big = rawBytes > 50e6;
-    const target = big ? 300 : 120;
-    const samples = big ? 3 : 7;
-    const refSamples = big ? 3 : 5;
     const inWasm = simd.input(packedSize).subarray(0, packedSize);
     inWasm.set(packed);
+    const [wasm, scalarMs, tunedMs, reference, kernelWasm, kernelTuned, kernelReference] = measureAll(
+      [
+        () => consume(simd.encodeMessages(messages, OPTIONS)),
+        () => consume(scalar.encodeMessages(messages, OPTIONS)),
+        () => consume(tuned.encodeMessages(messages, OPTIONS)),
+        () => consume(referenceEncodeMessages(messages, OPTIONS)),
+        () => consume(simd.encode(inWasm, OPTIONS)),
+        () => consume(tuned.encode(packed, OPTIONS)),
+        () => consume(referenceEncode(packed, OPTIONS)),
+      ],
+      big ? 150 : 40,
+      big ? 3 : 9,
+    ) as [number, number, number, number, number, number, number];
     const row: Row = {
       name: c.name,
       rawBytes,
       payloads: expected.payloads.length,
-      wasm: measure(() => consume(simd.encodeMessages(messages, OPTIONS)), target, samples),
-      scalar: measure(() => consume(scalar.encodeMessages(messages, OPTIONS)), target, samples),
-      tuned: measure(() => consume(tuned.encodeMessages(messages, OPTIONS)), target, samples),
-      reference: measure(() => consume(referenceEncodeMessages(messages, OPTIONS)), target, refSamples),
-      kernelWasm: measure(() => consume(simd.encode(inWasm, OPTIONS)), target, samples),
-      kernelTuned: measure(() => consume(tuned.encode(packed, OPTIONS)), target, samples),
-      kernelReference: measure(() => consume(referenceEncode(packed, OPTIONS)), target, refSamples),
+      wasm,
+      scalar: scalarMs,
+      tuned: tunedMs,
+      reference,
+      kernelWasm,
+      kernelTuned,
+      kernelReference,
     };
     rows.push(row);
     process.stderr.write(`  measured ${c.name}\n`);

@@ -105,6 +105,11 @@ function copy(out: Uint8Array, pos: number, src: Uint8Array): void {
   }
 }
 
+function defer(deferred: DeferredFields, pos: number, field: Uint8Array): void {
+  deferred.offsets.push(pos);
+  deferred.fields.push(field);
+}
+
 function fieldLength(field: Uint8Array | string | null | undefined, what: string, index: number): number {
   if (field === null || field === undefined) return -1;
   const n = typeof field === 'string' ? Buffer.byteLength(field, 'utf8') : field.length;
@@ -150,11 +155,29 @@ function measure(messages: readonly MessageLike[], from: number): number {
 }
 
 /**
+ * Byte keys and values with a length in [min, max] that packInto reserves but does not copy: it
+ * records where each one's bytes belong (offsets from `at`, ascending) and the source array. For the
+ * WASM encoder, which never reads those bytes (it leaves their base64 to Node, from `fields`), this
+ * saves copying the largest fields of a batch. The batch is then not a complete packed batch.
+ */
+export interface DeferredFields {
+  min: number;
+  max: number;
+  offsets: number[];
+  fields: Uint8Array[];
+}
+
+/**
  * Packs messages into target starting at `at`. Returns the batch's length in bytes. When that is more
  * than `target.length - at`, nothing usable was written: make room and call again (the returned
  * length is exact, so one retry suffices).
  */
-export function packInto(messages: readonly MessageLike[], target: Uint8Array, at = 0): number {
+export function packInto(
+  messages: readonly MessageLike[],
+  target: Uint8Array,
+  at = 0,
+  deferred?: DeferredFields,
+): number {
   const topics = topicTable(messages);
   const count = messages.length;
   const out = at === 0 ? target : target.subarray(at);
@@ -162,6 +185,12 @@ export function packInto(messages: readonly MessageLike[], target: Uint8Array, a
   let pos = HEADER_BYTES + topics.size;
   let i = 0;
   let full = pos > cap;
+  const deferMin = deferred === undefined ? Number.POSITIVE_INFINITY : deferred.min;
+  const deferMax = deferred === undefined ? -1 : deferred.max;
+  if (deferred !== undefined) {
+    deferred.offsets.length = 0;
+    deferred.fields.length = 0;
+  }
   if (!full) {
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     // Buffer view of the same bytes, only to write string header values as UTF-8 in place.
@@ -197,6 +226,8 @@ export function packInto(messages: readonly MessageLike[], target: Uint8Array, a
       pos += 4;
       if (keyLen > 0) {
         if (typeof key === 'string') text.write(key, pos, keyLen, 'utf8');
+        else if (keyLen >= deferMin && keyLen <= deferMax)
+          defer(deferred as DeferredFields, pos, key as Uint8Array);
         else copy(out, pos, key as Uint8Array);
         pos += keyLen;
       }
@@ -204,6 +235,8 @@ export function packInto(messages: readonly MessageLike[], target: Uint8Array, a
       pos += 4;
       if (valueLen > 0) {
         if (typeof value === 'string') text.write(value, pos, valueLen, 'utf8');
+        else if (valueLen >= deferMin && valueLen <= deferMax)
+          defer(deferred as DeferredFields, pos, value as Uint8Array);
         else copy(out, pos, value as Uint8Array);
         pos += valueLen;
       }

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { EncodeError } from '../errors.ts';
 import { type EncodeOptions, envelopeCache } from './envelope.ts';
 import { HEADER_BYTES, readI64 } from './layout.ts';
-import { type MessageLike, packInto } from './pack.ts';
+import { type DeferredFields, type MessageLike, packInto } from './pack.ts';
 import { STATUS, statusError } from './status.ts';
 import type { BatchEncoder, EncodeResult, OversizedRecord, Payload } from './types.ts';
 
@@ -143,6 +143,18 @@ export interface WasmEncoderOptions {
 
 const align = (n: number) => Math.ceil(n / 16) * 16;
 
+/** Index of `offset` in the ascending `offsets`, or -1 (holes come in payload order, not batch order). */
+function findOffset(offsets: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((offsets[mid] as number) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return offsets[lo] === offset ? lo : -1;
+}
+
 export class WasmEncoder implements BatchEncoder {
   readonly kind: 'wasm-simd' | 'wasm-scalar';
   private readonly wasm: WasmExports;
@@ -159,6 +171,9 @@ export class WasmEncoder implements BatchEncoder {
   private u8: Uint8Array;
   private u32: Uint32Array;
   private inputView: Uint8Array;
+  /** Fields encodeMessages left out of the input region (their base64 comes from the originals). */
+  private readonly deferred: DeferredFields;
+  private deferredActive = false;
 
   constructor(options: WasmEncoderOptions = {}) {
     const variant = options.variant ?? 'simd';
@@ -169,6 +184,7 @@ export class WasmEncoder implements BatchEncoder {
     const native = options.nativeBase64 ?? NATIVE_DEFAULTS[variant];
     this.nativeMin = native === false ? 0 : native.min;
     this.nativeMax = native === false ? 0 : native.max;
+    this.deferred = { min: this.nativeMin, max: this.nativeMax, offsets: [], fields: [] };
     const initial = options.initialBytes ?? 8 << 20;
     this.inputCap = align(initial * 0.35);
     this.scratchCap = align(initial * 0.05);
@@ -225,14 +241,23 @@ export class WasmEncoder implements BatchEncoder {
     const envelope = this.envelope(options);
     const inPlace = packed.buffer === this.wasm.memory.buffer && packed.byteOffset === this.heap;
     if (!inPlace) this.input(packed.length).set(packed);
+    this.deferredActive = false;
     return this.run(packed.length, envelope.prefix, envelope.maxPayloadBytes);
   }
 
   encodeMessages(messages: readonly MessageLike[], options: EncodeOptions): EncodeResult {
     const envelope = this.envelope(options);
-    let n = packInto(messages, this.inputView);
-    if (n > this.inputCap) n = packInto(messages, this.input(n));
-    return this.run(n, envelope.prefix, envelope.maxPayloadBytes);
+    // Fields the module will leave to native base64 are not copied in (see DeferredFields).
+    const deferred = this.nativeMax > 0 ? this.deferred : undefined;
+    let n = packInto(messages, this.inputView, 0, deferred);
+    if (n > this.inputCap) n = packInto(messages, this.input(n), 0, deferred);
+    this.deferredActive = deferred !== undefined;
+    try {
+      return this.run(n, envelope.prefix, envelope.maxPayloadBytes);
+    } finally {
+      // Do not keep the caller's buffers alive until the next batch.
+      this.deferred.fields.length = 0;
+    }
   }
 
   private run(inLen: number, prefix: Uint8Array, cap: number): EncodeResult {
@@ -271,21 +296,31 @@ export class WasmEncoder implements BatchEncoder {
     return this.results();
   }
 
-  /** Native base64 for the keys and values the module left for us (one string per such field). */
+  /**
+   * Native base64 for the keys and values the module left for us (one string per such field), read
+   * from the input region, or after encodeMessages from the caller's own buffers.
+   */
   private fillHoles(): void {
     const count = this.u32[R_HOLES] as number;
     if (count === 0) return;
     const memory = Buffer.from(this.wasm.memory.buffer);
     const words = new Uint32Array(this.wasm.memory.buffer);
-    const input = this.heap;
-    const output = this.outputPtr;
+    const { offsets, fields } = this.deferred;
     for (let k = 0, w = (this.u32[R_HOLES_PTR] as number) >>> 2; k < count; k++, w += 3) {
-      const from = input + (words[w + 1] as number);
-      memory.write(
-        memory.toString('base64', from, from + (words[w + 2] as number)),
-        output + (words[w] as number),
-        'latin1',
-      );
+      const inOffset = words[w + 1] as number;
+      const n = words[w + 2] as number;
+      // Deferred fields come from the caller's buffer; the rest (strings packed as UTF-8, fields
+      // outside the deferred range, or any field after encode()) from the input region.
+      const index = this.deferredActive ? findOffset(offsets, inOffset) : -1;
+      let text: string;
+      if (index >= 0) {
+        const field = fields[index] as Uint8Array;
+        text = Buffer.from(field.buffer, field.byteOffset, n).toString('base64');
+      } else {
+        const from = this.heap + inOffset;
+        text = memory.toString('base64', from, from + n);
+      }
+      memory.write(text, this.outputPtr + (words[w] as number), 'latin1');
     }
   }
 
