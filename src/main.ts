@@ -4,6 +4,7 @@
  * whose close() drains. The only module that knows every area.
  */
 import { randomUUID } from 'node:crypto';
+import Kafka from '@confluentinc/kafka-javascript';
 import { type ServerType, serve } from '@hono/node-server';
 import type { ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -48,6 +49,18 @@ function bullConnection(redisUrl: string): ConnectionOptions {
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
   };
+}
+
+/** A KafkaJS-style admin client on the mapping's connection (offset lookups by timestamp). */
+async function kafkaAdmin(props: Record<string, string>) {
+  const { 'bootstrap.servers': servers = '', ...rest } = props;
+  const kafka = new Kafka.KafkaJS.Kafka({
+    ...rest,
+    kafkaJS: { brokers: servers.split(','), logLevel: Kafka.KafkaJS.logLevel.NOTHING },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  return admin;
 }
 
 function clusterRegistry(config: Config): ClusterRegistry {
@@ -130,10 +143,12 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       stalledIntervalMs: 5_000,
     });
     let runner: MappingRunner | undefined;
+    const kafkaProps = clientConfig(connectionFor(mapping, config));
+    let admin: ReturnType<typeof kafkaAdmin> | undefined;
     const consumer = createConsumer({
       prefer: config.consumer,
       config: {
-        ...clientConfig(connectionFor(mapping, config)),
+        ...kafkaProps,
         'group.id': mapping.consumerGroupId,
         'client.id': `kafka-lambda-bridge-${mapping.uuid.slice(0, 8)}`,
         'auto.offset.reset': mapping.startingPosition === 'LATEST' ? 'latest' : 'earliest',
@@ -159,6 +174,11 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       logger: log,
       compileFilters: () => undefined,
       failures,
+      offsetForTimestamp: async (partition, timestampMs) => {
+        admin ??= kafkaAdmin(kafkaProps);
+        const offsets = await (await admin).fetchTopicOffsetsByTimestamp(mapping.topic, timestampMs);
+        return Number(offsets.find((o) => o.partition === partition)?.offset ?? -1);
+      },
       events: {
         committed: (uuid, partition, offset, records) => {
           metrics.add(uuid, 'CommittedEventCount', records);
@@ -183,6 +203,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       stop: async (ms) => {
         await r.stop(ms);
         await dispatcher.close();
+        if (admin) await (await admin).disconnect().catch(() => undefined);
       },
     };
   };

@@ -42,6 +42,8 @@ export interface RunnerDeps {
   /** Compiles FilterCriteria patterns into a predicate on record values; undefined = keep all. */
   compileFilters: (patterns: readonly string[]) => ((value: Uint8Array | null) => boolean) | undefined;
   failures: FailureSink;
+  /** StartingPosition AT_TIMESTAMP: the first offset at or after a timestamp (-1: none yet). */
+  offsetForTimestamp?: (partition: number, timestampMs: number) => Promise<number>;
   logger: Logger;
   now?: () => number;
 }
@@ -216,6 +218,8 @@ export class MappingRunner {
           else void this.deps.dispatcher.wait(id).then((r) => this.settled(partition, st, adopted, r));
         }
       }
+      if ((!committed || committed.offset < 0) && this.owns(partition, st))
+        await this.startAtTimestamp(partition, st);
     } catch (error) {
       this.deps.logger.warn('adoption check failed; continuing from the committed offset', {
         partition,
@@ -224,6 +228,24 @@ export class MappingRunner {
     }
     st.ready = true;
     if (this.owns(partition, st)) this.maybeDispatch(partition, st);
+  }
+
+  /** A group with no committed offset and StartingPosition AT_TIMESTAMP starts at that time, as on AWS. */
+  private async startAtTimestamp(partition: number, st: PartitionState): Promise<void> {
+    const m = this.mapping;
+    if (m.startingPosition !== 'AT_TIMESTAMP' || m.startingPositionTimestampMs === undefined) return;
+    if (!this.deps.offsetForTimestamp) return;
+    let offset = await this.deps.offsetForTimestamp(partition, m.startingPositionTimestampMs);
+    if (offset < 0)
+      offset = (await this.deps.consumer.watermarks({ topic: m.topic, partition }, 10_000)).high;
+    if (!this.owns(partition, st)) return;
+    this.deps.logger.info('starting at timestamp', {
+      partition,
+      offset,
+      timestamp: m.startingPositionTimestampMs,
+    });
+    st.buffer.reset(offset);
+    await this.deps.consumer.seek({ topic: m.topic, partition, offset });
   }
 
   private batchLimit(st: PartitionState): number {

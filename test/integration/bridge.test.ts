@@ -311,4 +311,26 @@ describe('bridge: consume, batch, invoke, commit', () => {
     await waitCommitted(uuid, topic);
     await waitFor('OK', async () => (await result()) === 'OK');
   });
+
+  it('StartingPosition AT_TIMESTAMP starts at the first record at or after the timestamp', async () => {
+    const topic = uniqueName('at-ts');
+    await createTopic(topic, 1);
+    const t0 = Date.now() - 60_000;
+    await produce(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ key: null, value: `v${i}`, timestamp: String(t0 + i * 1000) })),
+    );
+    const uuid = await createMapping({
+      FunctionName: 'recorder',
+      Topics: [topic],
+      StartingPosition: 'AT_TIMESTAMP',
+      StartingPositionTimestamp: new Date(t0 + 12_000),
+      BatchSize: 100,
+    });
+    await waitCommitted(uuid, topic);
+    assert.deepEqual(
+      invocations(topic).flatMap((l) => l.offsets),
+      Array.from({ length: 8 }, (_, i) => 12 + i),
+    );
+  });
 });
