@@ -30,7 +30,7 @@ FROM ${BASE_IMAGE}
 RUN apt-get update && apt-get install -y --no-install-recommends libssl3 libsasl2-2 zlib1g libzstd1 liblz4-1 \
       libcurl4 ca-certificates && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production
+ENV NODE_ENV=production UV_THREADPOOL_SIZE=64
 COPY --from=build /app/node_modules node_modules/
 COPY --from=build /app/build build/
 COPY --from=native /kafka-lambda-bridge.node native/kafka-lambda-bridge.node
@@ -40,5 +40,5 @@ COPY src/ src/
 COPY examples/ examples/
 USER node
 EXPOSE 8080
-ENTRYPOINT ["node", "src/cli.ts"]
+ENTRYPOINT ["node", "bin/kafka-lambda-bridge.js"]
 CMD ["serve"]

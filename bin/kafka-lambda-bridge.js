@@ -5,4 +5,6 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(`kafka-lambda-bridge needs Node 22.18 or newer (this is ${process.version})\n`);
   process.exit(1);
 }
+// Each consumer's poll holds a libuv pool thread; many mappings must not starve fs and DNS work.
+process.env.UV_THREADPOOL_SIZE ??= '64';
 await import('../src/cli.ts');
