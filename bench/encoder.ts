@@ -7,8 +7,9 @@
  * the messages directly (the idiomatic path: objects, JSON.stringify, Buffer.from).
  * Kernel: the packed batch is ready (for WASM: already in linear memory) → payload bytes.
  *
- * Each figure is the median of several timed samples after a warm-up; the iteration count per sample
- * is calibrated. Run: npm run bench:encoder [-- case names | sweep]   (needs `npm run asbuild` first).
+ * Each figure is a median over rounds that time every encoder in turn (so all see the same load on a
+ * shared machine), after a warm-up, with the iteration count per sample calibrated.
+ * Run: npm run bench:encoder [-- case names | sweep]   (needs `npm run asbuild` first).
  * Last line: RESULT {json}.
  */
 import { type EncodeOptions, type MessageLike, packInto } from '../src/encode/index.ts';

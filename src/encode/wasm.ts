@@ -181,8 +181,9 @@ export class WasmEncoder implements BatchEncoder {
     this.kind = this.wasm.simd() === 1 ? 'wasm-simd' : 'wasm-scalar';
     this.heap = align(this.wasm.heapBase() >>> 0);
     this.result = this.wasm.resultPtr() >>> 0;
+    // `false` is the empty range [1, 0]: no field qualifies, not even an empty one.
     const native = options.nativeBase64 ?? NATIVE_DEFAULTS[variant];
-    this.nativeMin = native === false ? 0 : native.min;
+    this.nativeMin = native === false ? 1 : native.min;
     this.nativeMax = native === false ? 0 : native.max;
     this.deferred = { min: this.nativeMin, max: this.nativeMax, offsets: [], fields: [] };
     const initial = options.initialBytes ?? 8 << 20;
@@ -211,9 +212,14 @@ export class WasmEncoder implements BatchEncoder {
     const need = this.outputPtr + this.outputCap;
     const have = memory.buffer.byteLength;
     if (need > have) {
-      if (need > MAX_MEMORY)
-        throw new EncodeError('ENCODE_FAILED', 'batch too large for the encoder (4 GiB of memory)');
-      memory.grow(Math.ceil((need - have) / PAGE));
+      try {
+        if (need > MAX_MEMORY) throw new RangeError(`${need} bytes needed`);
+        memory.grow(Math.ceil((need - have) / PAGE));
+      } catch (error) {
+        throw new EncodeError('ENCODE_FAILED', 'batch too large for the encoder memory (4 GiB at most)', {
+          cause: error,
+        });
+      }
       new Uint8Array(memory.buffer, have).fill(0);
     }
     this.u8 = new Uint8Array(memory.buffer);
