@@ -106,14 +106,18 @@ export class Dispatcher {
     }
   }
 
-  /** Stores the payload bytes, then adds the job (idempotent by job id). Call `wait` before or after. */
-  async submit(data: BatchJobData, payloads: Uint8Array[]): Promise<string> {
+  /**
+   * Stores the payload bytes, then adds the job (idempotent by job id). When a job with this id is
+   * still in flight (submitted by an earlier owner of the partition), nothing is added and its data is
+   * returned: the caller adopts that batch, whose offsets may differ from the one it meant to submit.
+   */
+  async submit(data: BatchJobData, payloads: Uint8Array[]): Promise<BatchJobData | undefined> {
     const id = jobId(data.partition, data.firstOffset);
     const stale = await this.queue.getJob(id);
     if (stale) {
       const state = await stale.getState();
       if (state === 'completed' || state === 'failed') await stale.remove();
-      else return id; // still in flight: adopt rather than invoke twice
+      else return stale.data;
     }
     const pipeline = this.options.redis.pipeline();
     payloads.forEach((bytes, i) => {
@@ -130,7 +134,7 @@ export class Dispatcher {
       removeOnComplete: false,
       removeOnFail: false,
     });
-    return id;
+    return undefined;
   }
 
   /** Resolves when the job settles (see the class comment for how). */

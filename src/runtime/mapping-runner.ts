@@ -378,10 +378,18 @@ export class MappingRunner {
     }
     st.inFlight = inFlight;
     const settled = this.deps.dispatcher.wait(inFlight.id);
-    await this.deps.dispatcher.submit(
+    const adopted = await this.deps.dispatcher.submit(
       inFlight.data,
       keys.map((k) => this.deps.localPayloads.get(k) as Uint8Array),
     );
+    if (adopted) {
+      // An earlier owner's job for the same first offset is still running: finish that batch instead.
+      for (const key of keys) this.deps.localPayloads.delete(key);
+      this.deps.logger.info('adopting in-flight batch', { partition, firstOffset: adopted.firstOffset });
+      inFlight.data = adopted;
+      st.buffer.reset(adopted.lastOffset + 1);
+      await this.deps.consumer.seek({ topic: m.topic, partition, offset: adopted.lastOffset + 1 });
+    }
     void settled.then((result) => this.settled(partition, st, inFlight, result));
   }
 
