@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import {
   CreateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
@@ -16,6 +17,7 @@ import {
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import { referenceEncodeMessages } from '../../src/encode/reference.ts';
+import { LOCAL_KAFKA } from '../../tools/services/paths.ts';
 import {
   invocations,
   OUT_DIR,
@@ -27,6 +29,8 @@ import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, produce } from '.
 import { uniqueName, waitFor } from '../helpers/wait.ts';
 
 let tb: TestBridge;
+const SECRET_ALICE = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:kafka-alice';
+const SECRET_WRONG = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:kafka-wrong';
 let httpServer: Server;
 const httpBodies: Buffer[] = [];
 
@@ -41,7 +45,13 @@ before(async () => {
   });
   await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
   const port = (httpServer.address() as { port: number }).port;
-  tb = await startTestBridge({ functions: { 'http-capture': { url: `http://127.0.0.1:${port}/invoke` } } });
+  tb = await startTestBridge({
+    functions: { 'http-capture': { url: `http://127.0.0.1:${port}/invoke` } },
+    secrets: {
+      [SECRET_ALICE]: { username: 'alice', password: 'alice-secret' },
+      [SECRET_WRONG]: { username: 'alice', password: 'not-her-password' },
+    },
+  });
   // Lambda targets (function ARNs) go through the real SDK to the bridge's own Invoke endpoint.
   process.env.AWS_ENDPOINT_URL_LAMBDA = tb.bridge.url;
   process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
@@ -334,6 +344,41 @@ describe('bridge: consume, batch, invoke, commit', () => {
     assert.deepEqual(
       invocations(topic).flatMap((l) => l.offsets),
       Array.from({ length: 8 }, (_, i) => 12 + i),
+    );
+  });
+
+  it('connects with SCRAM-SHA-512 over TLS from SourceAccessConfigurations; a wrong password shows as a PROBLEM', async () => {
+    const topic = uniqueName('scram');
+    await createTopic(topic, 1);
+    await produce(
+      topic,
+      Array.from({ length: 12 }, (_, i) => ({ key: null, value: `s${i}` })),
+    );
+    const tlsAuth = [
+      { Type: 'SASL_SCRAM_512_AUTH' as const, URI: SECRET_ALICE },
+      { Type: 'SERVER_ROOT_CA_CERTIFICATE' as const, URI: pathToFileURL(LOCAL_KAFKA.caPem).href },
+    ];
+    const uuid = await createMapping({
+      FunctionName: 'recorder',
+      Topics: [topic],
+      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [LOCAL_KAFKA.saslSsl] } },
+      SourceAccessConfigurations: tlsAuth,
+    });
+    await waitCommitted(uuid, topic);
+    assert.equal(invocations(topic).flatMap((l) => l.offsets).length, 12);
+
+    const wrong = await createMapping({
+      FunctionName: 'recorder',
+      Topics: [topic],
+      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [LOCAL_KAFKA.saslPlaintext] } },
+      SourceAccessConfigurations: [{ Type: 'SASL_SCRAM_512_AUTH', URI: SECRET_WRONG }],
+    });
+    await waitFor(
+      'the authentication problem to be reported',
+      async () =>
+        (await tb.lambda.send(new GetEventSourceMappingCommand({ UUID: wrong }))).LastProcessingResult ===
+        'PROBLEM: SASL authentication failed.',
+      { timeoutMs: 60_000, intervalMs: 250 },
     );
   });
 });
