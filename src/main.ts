@@ -28,6 +28,7 @@ import { createRequestSchema } from './mapping/schema.ts';
 import type { ClusterRegistry, KafkaCluster, Mapping } from './mapping/types.ts';
 import { MappingRunner } from './runtime/mapping-runner.ts';
 import { Metrics, ProcessingResults } from './runtime/metrics.ts';
+import { PROBLEMS } from './runtime/problems.ts';
 import { type Runner, Supervisor } from './runtime/supervisor.ts';
 
 export interface Bridge {
@@ -117,7 +118,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
         metrics.add(event.mappingId, 'InvokedEventCount', event.records);
         metrics.add(event.mappingId, 'FailedInvokeEventCount', event.records);
         metrics.add(event.mappingId, 'InvokeErrorCount');
-        results.set(event.mappingId, 'PROBLEM: Function call failed');
+        results.set(event.mappingId, PROBLEMS.functionCallFailed);
         logger.warn('batch failed; retrying', {
           mapping: event.mappingId,
           reason: event.reason,

@@ -21,6 +21,7 @@ import type { BatchEncoder } from '../encode/types.ts';
 import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
 import type { Logger } from '../log.ts';
 import type { Mapping } from '../mapping/types.ts';
+import { connectionProblem } from './problems.ts';
 
 export interface RunnerEvents {
   committed(mappingId: string, partition: number, offset: number, records: number): void;
@@ -486,13 +487,4 @@ export class MappingRunner {
     })();
     return this.stopping;
   }
-}
-
-function connectionProblem(error: Error): string {
-  const text = `${error.message} ${(error as { code?: unknown }).code ?? ''}`.toLowerCase();
-  if (text.includes('sasl') || text.includes('authentication')) return 'PROBLEM: SASL authentication failed.';
-  if (text.includes('authoriz')) return 'PROBLEM: Cluster failed to authorize Lambda.';
-  if (text.includes('ssl') || text.includes('certificate'))
-    return 'PROBLEM: Lambda failed to authenticate server.';
-  return 'PROBLEM: Connection error. Please check your event source connection configuration.';
 }

@@ -7,6 +7,7 @@
 import type { Logger } from '../log.ts';
 import type { MappingStore } from '../mapping/store.ts';
 import type { Mapping } from '../mapping/types.ts';
+import { connectionProblem } from './problems.ts';
 
 export interface Runner {
   start(): Promise<void>;
@@ -133,10 +134,7 @@ export class Supervisor {
         this.runners.delete(uuid);
         await runner.stop(0).catch(() => undefined);
         this.deps.logger.error('mapping could not start', { uuid, error });
-        await this.deps.store.setLastProcessingResult(
-          uuid,
-          'PROBLEM: Connection error. Please check your event source connection configuration.',
-        );
+        await this.deps.store.setLastProcessingResult(uuid, connectionProblem(error as Error));
         return;
       }
     }
