@@ -5,7 +5,7 @@
  * the real @aws-sdk/client-lambda against the admin API.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,8 +16,9 @@ import {
   GetEventSourceMappingCommand,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
+import { Redis } from 'ioredis';
 import { referenceEncodeMessages } from '../../src/encode/reference.ts';
-import { LOCAL_KAFKA } from '../../tools/services/paths.ts';
+import { LOCAL_KAFKA, LOCAL_REDIS } from '../../tools/services/paths.ts';
 import {
   invocations,
   OUT_DIR,
@@ -380,5 +381,33 @@ describe('bridge: consume, batch, invoke, commit', () => {
         'PROBLEM: SASL authentication failed.',
       { timeoutMs: 60_000, intervalMs: 250 },
     );
+  });
+
+  it('rewinds to the committed offset when Redis loses the in-flight batch: duplicates, never loss', async () => {
+    const topic = uniqueName('redis-loss');
+    await createTopic(topic, 1);
+    await produce(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ key: null, value: `r${i}` })),
+    );
+    const slow = join(OUT_DIR, `${topic}.slow-ms`);
+    writeFileSync(slow, '1500');
+    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 5 });
+    await waitFor('the first invocation', () => invocations(topic).length >= 1, { timeoutMs: 30_000 });
+    // Lose every Redis key of this mapping's in-flight work (queue, jobs, payload bytes).
+    const redis = new Redis({ host: LOCAL_REDIS.host, port: LOCAL_REDIS.port });
+    try {
+      for (const pattern of [`${tb.prefix}:esm-${uuid}*`, `${tb.prefix}:payload:${uuid}*`]) {
+        const keys = await redis.keys(pattern);
+        if (keys.length > 0) await redis.del(...keys);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    rmSync(slow);
+    await waitCommitted(uuid, topic);
+    const counts = new Map<number, number>();
+    for (const o of invocations(topic).flatMap((l) => l.offsets)) counts.set(o, (counts.get(o) ?? 0) + 1);
+    for (let o = 0; o < 20; o += 1) assert.ok((counts.get(o) ?? 0) >= 1, `offset ${o} delivered`);
   });
 });
