@@ -18,6 +18,7 @@ import type { ClusterRegistry } from '../mapping/types.ts';
 import { type AdminAuthSettings, type AuthVariables, adminAuth } from './auth.ts';
 import { LambdaApiError, lambdaErrorResponse, toLambdaError } from './errors.ts';
 import { eventSourceMappingRoutes } from './routes/event-source-mappings.ts';
+import { type FailureAdminDeps, failedBatchRoutes } from './routes/failed-batches.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes, RequestCounter } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -49,6 +50,8 @@ export interface AdminDeps {
   readonly clock?: () => number;
   /** New mapping UUIDs; default crypto.randomUUID. */
   readonly newUuid?: () => string;
+  /** Failed-batch store and replays (…/{UUID}/failed-batches, …/{UUID}/replays); absent = not served. */
+  readonly failures?: FailureAdminDeps;
 }
 
 /** What route modules get: deps with defaults filled in. */
@@ -118,6 +121,9 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   app.use('*', adminAuth({ settings: deps.auth, clock: routeDeps.clock, publicPaths: PUBLIC_PATHS }));
 
   app.route('/2015-03-31/event-source-mappings', eventSourceMappingRoutes(routeDeps));
+  if (deps.failures) {
+    app.route('/2015-03-31/event-source-mappings', failedBatchRoutes(routeDeps, deps.failures));
+  }
   app.route('/2017-03-31/tags', tagRoutes(routeDeps));
   app.route('/health', healthRoutes(routeDeps));
   app.route('/metrics', metricsRoutes(routeDeps, counter));

@@ -8,6 +8,7 @@ import { createRequestSchema, tagResourceSchema, updateRequestSchema } from '../
 import { MAPPING_STATES } from '../../mapping/types.ts';
 import type { AdminEnv } from '../app.ts';
 import { LAMBDA_ERROR_TYPES } from '../errors.ts';
+import { failedBatchPaths, failedBatchSchemas } from './failed-batches-openapi.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -126,6 +127,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         responses: { ...mappingResponse('202', 'Deleting'), ...errors },
       },
     },
+    ...failedBatchPaths({ uuidParam, errors }),
     '/2017-03-31/tags/{ARN}': {
       parameters: [arnParam],
       get: {
@@ -207,6 +209,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             EventSourceMappings: { type: 'array', items: ref('EventSourceMappingConfiguration') },
           },
         },
+        ...failedBatchSchemas,
         Error: {
           type: 'object',
           properties: { Type: { type: 'string' }, message: { type: 'string' }, Message: { type: 'string' } },

@@ -11,8 +11,13 @@ import {
   type ReplayJob,
   type ReplayJobStatus,
 } from '../../../src/failure/replay-plan.ts';
-import type { FailedBatchMeta, FailedBatchPage, FailedBatchQuery } from '../../../src/failure/types.ts';
-import { summarize } from '../../../src/failure/view.ts';
+import type {
+  FailedBatch,
+  FailedBatchMeta,
+  FailedBatchPage,
+  FailedBatchQuery,
+} from '../../../src/failure/types.ts';
+import { displayRecords, summarize } from '../../../src/failure/view.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -47,6 +52,15 @@ export class MemoryBatches {
   async getPacked(_m: string, id: string) {
     const b = this.batches.get(id);
     return b && { meta: { ...b.meta }, packed: b.packed };
+  }
+
+  async get(_m: string, id: string): Promise<FailedBatch | undefined> {
+    const b = this.batches.get(id);
+    return b && { ...b.meta, records: displayRecords(b.packed) };
+  }
+
+  async delete(_m: string, id: string): Promise<boolean> {
+    return this.batches.delete(id);
   }
 
   async list(_m: string, q: FailedBatchQuery = {}): Promise<FailedBatchPage> {
