@@ -16,6 +16,7 @@ import type { FailureSink } from './dispatch/failure-sink.ts';
 import { createProcessor, RetryLater } from './dispatch/processor.ts';
 import { createEncoder } from './encode/index.ts';
 import { packedOps } from './encode/packed.ts';
+import { compileFilters } from './filter/index.ts';
 import { createInvokeApi } from './invoke/invoke-api.ts';
 import { createTargetResolver } from './invoke/resolve.ts';
 import { clientConfig } from './kafka/client-config.ts';
@@ -173,7 +174,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       maxPayloadBytes: config.maxPayloadBytes,
       localPayloads,
       logger: log,
-      compileFilters: () => undefined,
+      compileFilters,
       failures,
       offsetForTimestamp: async (partition, timestampMs) => {
         admin ??= kafkaAdmin(kafkaProps);

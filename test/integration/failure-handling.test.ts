@@ -75,4 +75,58 @@ describe('failure handling', () => {
       ],
     );
   });
+
+  describe('FilterCriteria (EventBridge patterns on the record value)', () => {
+    const values = [
+      { status: 'PAID', amount: 120, region: 'eu-west-1', coupon: 'X1' },
+      { status: 'PAID', amount: 5, region: 'us-east-1' },
+      { status: 'REFUNDED', amount: 50, region: 'eu-central-1', coupon: 'Y2' },
+      { status: 'PENDING', amount: 300, region: 'ap-south-1' },
+    ];
+    const cases: Array<[string, object, number[]]> = [
+      ['exact match', { value: { status: ['PAID'] } }, [0, 1]],
+      ['prefix', { value: { region: [{ prefix: 'eu-' }] } }, [0, 2]],
+      ['numeric range', { value: { amount: [{ numeric: ['>', 10, '<=', 300] }] } }, [0, 2, 3]],
+      ['exists', { value: { coupon: [{ exists: true }] } }, [0, 2]],
+      ['anything-but', { value: { status: [{ 'anything-but': ['PAID', 'PENDING'] }] } }, [2]],
+    ];
+    for (const [name, pattern, kept] of cases) {
+      it(`${name}: only matching records are invoked; all offsets are committed`, async () => {
+        const topic = uniqueName('filter');
+        await createTopic(topic, 1);
+        await produce(
+          topic,
+          values.map((v) => ({ key: null, value: JSON.stringify(v) })),
+        );
+        const uuid = await createMapping({
+          FunctionName: 'recorder',
+          Topics: [topic],
+          BatchSize: 10,
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(pattern) }] },
+        });
+        await waitCommitted(uuid, topic);
+        assert.deepEqual(
+          invocations(topic).flatMap((l) => l.offsets),
+          kept,
+        );
+      });
+    }
+
+    it('a batch filtered to nothing commits without an invocation', async () => {
+      const topic = uniqueName('filter-none');
+      await createTopic(topic, 1);
+      await produce(
+        topic,
+        values.map((v) => ({ key: null, value: JSON.stringify(v) })),
+      );
+      const uuid = await createMapping({
+        FunctionName: 'recorder',
+        Topics: [topic],
+        BatchSize: 10,
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { status: ['SHIPPED'] } }) }] },
+      });
+      await waitCommitted(uuid, topic);
+      assert.equal(invocations(topic).length, 0);
+    });
+  });
 });
