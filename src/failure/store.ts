@@ -13,9 +13,10 @@
  *   every put of that mapping and by `trim()` for all mappings.
  */
 import type { Redis } from 'ioredis';
-import { BridgeError, isBridgeError } from '../errors.ts';
+import { BridgeError } from '../errors.ts';
 import { clip, decodeMarker, encodeMarker, fromFields, matchesQuery, toFields } from './codec.ts';
 import { type FailureKeys, failureKeys } from './keys.ts';
+import { bound, checkExec, withDeadline } from './redis-call.ts';
 import { TRIM_SCRIPT, UPDATE_IF_EXISTS_SCRIPT } from './scripts.ts';
 import type {
   DestinationState,
@@ -248,38 +249,7 @@ export class FailedBatchStore {
     return reply.map((fields) => fromFields(fields as Record<string, string>));
   }
 
-  /** Runs a Redis operation with the store's deadline; every failure becomes REDIS_FAILED. */
-  async #call<T>(what: string, op: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new BridgeError('REDIS_FAILED', `${what}: no answer from Redis in ${this.#timeoutMs} ms`)),
-        this.#timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([op(), deadline]);
-    } catch (cause) {
-      if (isBridgeError(cause) && cause.code !== 'REDIS_FAILED') throw cause;
-      const message = cause instanceof Error ? cause.message : String(cause);
-      throw new BridgeError('REDIS_FAILED', `${what}: ${message}`, { cause, retriable: true });
-    } finally {
-      clearTimeout(timer);
-    }
+  #call<T>(what: string, op: () => Promise<T>): Promise<T> {
+    return withDeadline(what, this.#timeoutMs, op);
   }
-}
-
-/** ZRANGEBYSCORE bounds (infinities spelled as Redis wants them). */
-function bound(n: number): string {
-  return n === Number.NEGATIVE_INFINITY ? '-inf' : n === Number.POSITIVE_INFINITY ? '+inf' : String(n);
-}
-
-/** The replies of a MULTI/pipeline, or the first error in it. */
-export function checkExec(reply: [Error | null, unknown][] | null): unknown[] {
-  if (reply === null) throw new Error('transaction aborted');
-  return reply.map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
 }
