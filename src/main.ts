@@ -12,10 +12,15 @@ import { createAdminApp } from './admin/app.ts';
 import type { Config } from './config/schema.ts';
 import { retryDelayMs } from './dispatch/backoff.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
-import type { FailureSink } from './dispatch/failure-sink.ts';
 import { createProcessor, RetryLater } from './dispatch/processor.ts';
 import { createEncoder } from './encode/index.ts';
 import { packedOps } from './encode/packed.ts';
+import { FailureDestinations } from './failure/destination.ts';
+import { FailureHandler } from './failure/handler.ts';
+import { ReplayService } from './failure/replay.ts';
+import { ReplayJobs } from './failure/replay-jobs.ts';
+import { ReplayRunner } from './failure/replay-runner.ts';
+import { FailedBatchStore } from './failure/store.ts';
 import { compileFilters } from './filter/index.ts';
 import { createInvokeApi } from './invoke/invoke-api.ts';
 import { createTargetResolver } from './invoke/resolve.ts';
@@ -89,11 +94,32 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
   });
   const encoder = createEncoder({ logger: logger.child('encoder') });
   const localPayloads = new Map<string, Uint8Array>();
-  const failures: FailureSink = {
-    handOff: async () => {
-      throw new Error('no failure handler configured');
-    },
-  };
+  const failedBatches = new FailedBatchStore({ redis, prefix: `${prefix}:failed:` });
+  const destinations = new FailureDestinations({
+    connectionOf: (m) => connectionFor(m, config),
+    encoder,
+    logger: logger.child('destination'),
+  });
+  const failures = new FailureHandler({
+    store: failedBatches,
+    destinations,
+    logger: logger.child('failure'),
+  });
+  const replayJobs = new ReplayJobs(redis, failedBatches.keys, 7 * 24 * 3600_000);
+  const replayRunner = new ReplayRunner({
+    jobs: replayJobs,
+    store: failedBatches,
+    encoder,
+    targets,
+    logger: logger.child('replay'),
+    maxPayloadBytes: config.maxPayloadBytes,
+  });
+  const replays = new ReplayService({
+    store: failedBatches,
+    jobs: replayJobs,
+    encoder,
+    runner: replayRunner,
+  });
   let supervisor: Supervisor | undefined;
 
   const processor = createProcessor({
@@ -232,6 +258,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     });
   }
   await supervisor.start();
+  replayRunner.start();
 
   const app = createAdminApp({
     store,
@@ -245,6 +272,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     },
     logger: logger.child('admin'),
     metrics: () => metrics.prometheus(),
+    failures: { store: failedBatches, replays },
     healthCheck: async () => (await redis.ping()) === 'PONG',
   });
   app.route(
@@ -276,6 +304,8 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await supervisor?.stop();
+        await replayRunner.close();
+        await destinations.close();
         await targets.close();
         await redis.quit().catch(() => undefined);
       })();

@@ -10,15 +10,64 @@ import {
   CreateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
 } from '@aws-sdk/client-lambda';
-import { invocations, OUT_DIR, startTestBridge, type TestBridge } from '../helpers/bridge.ts';
-import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, produce } from '../helpers/kafka.ts';
+import {
+  invocations,
+  OUT_DIR,
+  startTestBridge,
+  TEST_CREDENTIALS,
+  type TestBridge,
+} from '../helpers/bridge.ts';
+import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, KafkaJS, produce } from '../helpers/kafka.ts';
 import { uniqueName, waitFor } from '../helpers/wait.ts';
 
 let tb: TestBridge;
 
 before(async () => {
-  tb = await startTestBridge();
+  tb = await startTestBridge({
+    admin: {
+      host: '127.0.0.1',
+      port: 0,
+      open: true,
+      credentials: { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.secretAccessKey },
+    },
+  });
 });
+
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${tb.bridge.url}${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function consumeAll(
+  topic: string,
+  count: number,
+): Promise<Array<{ key: string | null; value: string }>> {
+  const kafka = new KafkaJS.Kafka({ kafkaJS: { brokers: [BOOTSTRAP], logLevel: KafkaJS.logLevel.NOTHING } });
+  const consumer = kafka.consumer({ kafkaJS: { groupId: uniqueName('dlt-reader'), fromBeginning: true } });
+  const got: Array<{ key: string | null; value: string }> = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic });
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        got.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '' });
+        if (got.length >= count) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return got;
+}
 
 after(async () => {
   await tb?.close();
@@ -128,5 +177,100 @@ describe('failure handling', () => {
       await waitCommitted(uuid, topic);
       assert.equal(invocations(topic).length, 0);
     });
+  });
+
+  it('isolates a poison record (MaximumRetryAttempts 2, bisect): only it goes to the destination topic and the store; replay delivers it after the fix', async () => {
+    const topic = uniqueName('poison');
+    const dlt = `${topic}-dlt`;
+    await createTopic(topic, 1);
+    await createTopic(dlt, 1);
+    await produce(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    );
+    const flag = join(OUT_DIR, `${topic}.fail-0-13.count`);
+    writeFileSync(flag, '1000000');
+    const uuid = await createMapping({
+      FunctionName: 'recorder',
+      Topics: [topic],
+      BatchSize: 10,
+      MaximumRetryAttempts: 2,
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: `kafka://${dlt}` } },
+    });
+    await waitCommitted(uuid, topic);
+
+    // Every other record was delivered exactly once, in order; the partition moved on.
+    const delivered = invocations(topic, 'done').flatMap((l) => l.offsets);
+    assert.deepEqual(
+      delivered,
+      Array.from({ length: 20 }, (_, i) => i).filter((o) => o !== 13),
+    );
+    // The poison record was tried alone 3 times (1 + MaximumRetryAttempts) after bisecting.
+    const alone = invocations(topic).filter((l) => l.offsets.length === 1 && l.offsets[0] === 13);
+    assert.equal(alone.length, 3);
+
+    const [message] = await consumeAll(dlt, 1);
+    assert.ok(message);
+    assert.equal(message.key, 'k13', 'the original key');
+    const failure = JSON.parse(message.value) as {
+      requestContext: { condition: string; approximateInvokeCount: number };
+      KafkaBatchInfo: { batchSize: number; recordInfo: { offset: string } };
+      payload: { records: Record<string, Array<{ offset: number; value: string }>> };
+    };
+    assert.equal(failure.KafkaBatchInfo.batchSize, 1);
+    assert.equal(failure.KafkaBatchInfo.recordInfo.offset, '13');
+    assert.deepEqual(
+      Object.values(failure.payload.records)
+        .flat()
+        .map((r) => [r.offset, Buffer.from(r.value, 'base64').toString()]),
+      [[13, 'v13']],
+    );
+
+    const list = await api('GET', `/2015-03-31/event-source-mappings/${uuid}/failed-batches`);
+    assert.equal(list.status, 200);
+    const batches = list.json.FailedBatches as Array<{
+      Id: string;
+      FirstOffset: number;
+      LastOffset: number;
+      State: string;
+    }>;
+    assert.deepEqual(
+      batches.map((b) => [b.FirstOffset, b.LastOffset, b.State]),
+      [[13, 13, 'Failed']],
+    );
+    const batchId = batches[0]?.Id as string;
+
+    // The function is fixed. A dry run reports and changes nothing.
+    writeFileSync(flag, '0');
+    const before = invocations(topic).length;
+    const dry = await api('POST', `/2015-03-31/event-source-mappings/${uuid}/replays`, {
+      BatchIds: [batchId],
+      DryRun: true,
+    });
+    assert.equal(dry.status, 200);
+    assert.equal(dry.json.ToSend, 1);
+    const still = await api('GET', `/2015-03-31/event-source-mappings/${uuid}/failed-batches/${batchId}`);
+    assert.equal(still.json.State, 'Failed');
+    assert.equal(invocations(topic).length, before, 'a dry run invokes nothing');
+
+    const replay = await api('POST', `/2015-03-31/event-source-mappings/${uuid}/replays`, {
+      BatchIds: [batchId],
+    });
+    assert.equal(replay.status, 202);
+    const replayId = replay.json.ReplayId as string;
+    await waitFor('the replay to complete', async () => {
+      const status = await api('GET', `/2015-03-31/event-source-mappings/${uuid}/replays/${replayId}`);
+      return status.json.State === 'Completed' && status.json.Replayed === 1;
+    });
+    const after = await api('GET', `/2015-03-31/event-source-mappings/${uuid}/failed-batches/${batchId}`);
+    assert.equal(after.json.State, 'Replayed');
+    assert.deepEqual(
+      invocations(topic, 'done')
+        .flatMap((l) => l.offsets)
+        .filter((o) => o === 13),
+      [13],
+      'the replay delivered the record once',
+    );
   });
 });
