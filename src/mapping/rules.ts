@@ -59,7 +59,7 @@ export function accessConfigurations(
   return out;
 }
 
-/** OnFailure destination: empty (none), `kafka://<topic>` (not the source topic) or an ARN. */
+/** OnFailure destination: empty (none), `kafka://<topic>` (not the source topic), an http(s) URL or an ARN. */
 export function onFailureDestination(
   config: DestinationConfigInput | undefined,
   sourceTopic: string,
@@ -81,7 +81,17 @@ export function onFailureDestination(
     return destination;
   }
   if (ARN_PATTERN.test(destination)) return destination;
-  throw invalid('OnFailure Destination must be empty, kafka://<topic> or an ARN.');
+  // Beyond AWS: an HTTP endpoint receives the SQS/SNS-style failure record.
+  if (/^https?:\/\//.test(destination)) {
+    try {
+      const url = new URL(destination);
+      if (url.username || url.password) throw new Error('credentials in URL');
+      return destination;
+    } catch {
+      throw invalid(`Invalid HTTP OnFailure destination: ${destination.slice(0, 100)}`);
+    }
+  }
+  throw invalid('OnFailure Destination must be empty, kafka://<topic>, an http(s) URL or an ARN.');
 }
 
 /** Filter patterns, each a valid JSON pattern; `{}` or no Filters means none. */

@@ -81,7 +81,7 @@ const rejected: [string, Record<string, unknown>, RegExp][] = [
   ],
   [
     'destination scheme',
-    { ...MSK, DestinationConfig: { OnFailure: { Destination: 'https://example.com' } } },
+    { ...MSK, DestinationConfig: { OnFailure: { Destination: 'ftp://example.com/failed' } } },
     /OnFailure Destination must be/,
   ],
   [

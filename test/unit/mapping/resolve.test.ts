@@ -183,7 +183,7 @@ describe('createMapping', () => {
     ],
     [
       'bad destination',
-      { ...msk, DestinationConfig: { OnFailure: { Destination: 'http://x' } } },
+      { ...msk, DestinationConfig: { OnFailure: { Destination: 'ftp://x' } } },
       /OnFailure Destination/,
     ],
     [
@@ -352,5 +352,19 @@ describe('updateMapping', () => {
         (err) => isBridgeError(err) && err.code === 'CONFLICT' && err.context.kind === 'in-use',
       );
     }
+  });
+});
+
+describe('OnFailure destinations beyond AWS', () => {
+  it('accepts an http(s) endpoint and refuses credentials in its URL', () => {
+    const ok = create({
+      ...msk,
+      DestinationConfig: { OnFailure: { Destination: 'https://failures.example.com/kafka' } },
+    });
+    assert.equal(ok.onFailureDestination, 'https://failures.example.com/kafka');
+    assert.throws(
+      () => create({ ...msk, DestinationConfig: { OnFailure: { Destination: 'https://u:p@example.com/' } } }),
+      /Invalid HTTP OnFailure destination/,
+    );
   });
 });
