@@ -28,6 +28,7 @@ import { MappingRunner } from '../../src/runtime/mapping-runner.ts';
 import { dropRedisPrefix, FUNCTIONS_DIR } from './bridge.ts';
 import { BenchAdmin, BOOTSTRAP, produceBulk, watchCommits } from './kafka.ts';
 
+process.stdout.on('error', () => undefined); // `| head` must not kill the run before it cleans up
 const TOTAL = Number(process.argv[2] ?? 200_000);
 const KIND = (process.argv[3] ?? 'native') as 'native' | 'binding';
 const EXP = new Set((process.env.KLB_TRACE_EXP ?? '').split(',').filter(Boolean));
