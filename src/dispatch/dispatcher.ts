@@ -35,7 +35,11 @@ export interface JobView {
   result?: BatchJobResult;
 }
 
-type Waiter = (result: BatchJobResult) => void;
+/** `armed` once the job is known to exist in Redis: only then may the sweep read its absence as loss. */
+interface Waiter {
+  resolve: (result: BatchJobResult) => void;
+  armed: boolean;
+}
 
 function parseResult(value: unknown): BatchJobResult {
   if (typeof value === 'string') {
@@ -91,11 +95,12 @@ export class Dispatcher {
     const waiter = this.waiters.get(id);
     if (!waiter) return;
     this.waiters.delete(id);
-    waiter(result);
+    waiter.resolve(result);
   }
 
   private async sweep(): Promise<void> {
-    for (const id of [...this.waiters.keys()]) {
+    for (const [id, waiter] of [...this.waiters]) {
+      if (!waiter.armed) continue;
       try {
         const job = await this.queue.getJob(id);
         if (!job) this.settle(id, { kind: 'lost' });
@@ -117,7 +122,10 @@ export class Dispatcher {
     if (stale) {
       const state = await stale.getState();
       if (state === 'completed' || state === 'failed') await stale.remove();
-      else return stale.data;
+      else {
+        this.arm(id);
+        return stale.data;
+      }
     }
     const pipeline = this.options.redis.pipeline();
     payloads.forEach((bytes, i) => {
@@ -134,13 +142,22 @@ export class Dispatcher {
       removeOnComplete: false,
       removeOnFail: false,
     });
+    this.arm(id);
     return undefined;
   }
 
-  /** Resolves when the job settles (see the class comment for how). */
-  wait(id: string): Promise<BatchJobResult> {
+  private arm(id: string): void {
+    const waiter = this.waiters.get(id);
+    if (waiter) waiter.armed = true;
+  }
+
+  /**
+   * Resolves when the job settles (see the class comment for how). Register before `submit` so no
+   * event is missed; `armed: true` for a job already known to exist (adoption).
+   */
+  wait(id: string, options: { armed?: boolean } = {}): Promise<BatchJobResult> {
     return new Promise((resolve) => {
-      this.waiters.set(id, resolve);
+      this.waiters.set(id, { resolve, armed: options.armed ?? false });
     });
   }
 

@@ -45,7 +45,7 @@ export interface LocalTargetOptions {
 const workerEntry = join(import.meta.dirname, 'local-worker.ts');
 
 export function createLocalTarget(options: LocalTargetOptions): Target & { close(): Promise<void> } {
-  const maxWorkers = options.maxWorkers ?? 4;
+  const maxWorkers = options.maxWorkers ?? 2;
   const pool: PoolWorker[] = [];
   const waiting: Array<() => void> = [];
   let nextId = 1;

@@ -74,6 +74,10 @@ interface PartitionState {
   paused: boolean;
   /** After a bisect: batches of at most `size` records until `until` is passed. */
   limit?: { size: number; until: number } | undefined;
+  /** Commits and cleanups of settled batches, in order, off the dispatch path. */
+  commits: Promise<void>;
+  /** Next offset after the last settled batch (ahead of Kafka's committed offset while commits run). */
+  settledOffset?: number | undefined;
 }
 
 export class MappingRunner {
@@ -125,6 +129,11 @@ export class MappingRunner {
         const due = st.buffer.msUntilDue(now, this.mapping.batchingWindowMs);
         if (due !== undefined && !st.inFlight) timeout = Math.min(timeout, due);
       }
+      if (this.saturated()) {
+        await Promise.race([this.progress.promise, new Promise((r) => setTimeout(r, 100))]);
+        for (const [partition, st] of this.parts) this.maybeDispatch(partition, st);
+        continue;
+      }
       let batches: Awaited<ReturnType<BatchConsumer['poll']>>;
       try {
         batches = await this.deps.consumer.poll(
@@ -151,16 +160,36 @@ export class MappingRunner {
     }
   }
 
-  /** Keep at most about two batches buffered per partition while one is in flight. */
+  /**
+   * Backpressure. The loop stops polling while every partition already holds two batches (see
+   * pollLoop); a partition is paused only when it alone piles up four, and resumed at one. Pausing is
+   * the expensive tool: librdkafka drops that partition's prefetched records and refetches them late.
+   */
   private applyBackpressure(partition: number, st: PartitionState): void {
-    const high = Math.max(this.mapping.batchSize * 2, 2000);
-    if (!st.paused && st.buffer.count >= high) {
+    const batch = this.mapping.batchSize;
+    if (!st.paused && st.buffer.count >= batch * 4) {
       st.paused = true;
       this.deps.consumer.pause([{ topic: this.mapping.topic, partition }]);
-    } else if (st.paused && st.buffer.count < high / 2) {
+    } else if (st.paused && st.buffer.count <= batch) {
       st.paused = false;
       this.deps.consumer.resume([{ topic: this.mapping.topic, partition }]);
     }
+  }
+
+  /** True when every owned partition already holds two batches: polling would only add memory. */
+  private saturated(): boolean {
+    if (this.parts.size === 0) return false;
+    const enough = this.mapping.batchSize * 2;
+    for (const st of this.parts.values()) if (st.buffer.count < enough) return false;
+    return true;
+  }
+
+  /** Resolved whenever a batch settles: wakes a loop that stopped polling. */
+  private progress: { promise: Promise<void>; resolve: () => void } = Promise.withResolvers<void>();
+
+  private signalProgress(): void {
+    this.progress.resolve();
+    this.progress = Promise.withResolvers<void>();
   }
 
   private assign(partition: number, generation: number): PartitionState {
@@ -170,6 +199,7 @@ export class MappingRunner {
       ready: false,
       inFlight: undefined,
       paused: false,
+      commits: Promise.resolve(),
     };
     this.parts.set(partition, st);
     void this.adopt(partition, st);
@@ -216,7 +246,10 @@ export class MappingRunner {
           const adopted: InFlight = { id, data: view.data };
           st.inFlight = adopted;
           if (view.result) void this.settled(partition, st, adopted, view.result);
-          else void this.deps.dispatcher.wait(id).then((r) => this.settled(partition, st, adopted, r));
+          else
+            void this.deps.dispatcher
+              .wait(id, { armed: true })
+              .then((r) => this.settled(partition, st, adopted, r));
         }
       }
       if ((!committed || committed.offset < 0) && this.owns(partition, st))
@@ -400,49 +433,84 @@ export class MappingRunner {
     inFlight: InFlight,
     result: BatchJobResult,
   ): Promise<void> {
-    const topic = this.mapping.topic;
     for (const key of inFlight.data.payloadKeys) this.deps.localPayloads.delete(key);
     if (!this.owns(partition, st) || st.inFlight !== inFlight) return; // fenced
     const data = inFlight.data;
-    try {
-      if (result.kind === 'success' || result.kind === 'given-up') {
-        await this.deps.consumer.commit([{ topic, partition, offset: data.lastOffset + 1 }]);
-        this.deps.events.committed(this.mapping.uuid, partition, data.lastOffset + 1, data.count);
-        if (st.limit && data.lastOffset >= st.limit.until) st.limit = undefined;
-      } else if (result.kind === 'bisect') {
-        const from = result.fromOffset;
-        if (from > data.firstOffset) await this.deps.consumer.commit([{ topic, partition, offset: from }]);
-        const size = Math.max(1, Math.ceil(result.records / 2));
-        st.limit = {
-          size: Math.min(size, st.limit?.size ?? size),
-          until: Math.max(data.lastOffset, st.limit?.until ?? 0),
-        };
-        this.deps.logger.info('bisecting a failing batch', { partition, from, size: st.limit.size });
-        st.buffer.reset(from);
-        await this.deps.consumer.seek({ topic, partition, offset: from });
-      } else if (result.kind === 'partial') {
-        const from = result.retryFromOffset;
-        if (from > data.firstOffset) await this.deps.consumer.commit([{ topic, partition, offset: from }]);
-        st.buffer.reset(from);
-        await this.deps.consumer.seek({ topic, partition, offset: from });
-      } else {
-        const [committed] = await this.deps.consumer.committed([{ topic, partition }], 10_000);
-        const from = committed && committed.offset >= 0 ? committed.offset : data.firstOffset;
-        this.deps.logger.warn('in-flight batch lost from Redis; rewinding to the committed offset', {
-          partition,
-          from,
-        });
-        st.buffer.reset(from);
-        await this.deps.consumer.seek({ topic, partition, offset: from });
+    if (result.kind === 'success' || result.kind === 'given-up') {
+      // The next batch may start now; the commit (cumulative, in order) and cleanup follow behind it.
+      st.settledOffset = data.lastOffset + 1;
+      if (st.limit && data.lastOffset >= st.limit.until) st.limit = undefined;
+      st.inFlight = undefined;
+      this.queueCommit(partition, st, data.lastOffset + 1, data.count, inFlight);
+    } else {
+      await st.commits;
+      try {
+        await this.rewind(partition, st, data, result);
+        await this.deps.dispatcher.cleanup(inFlight.id, data);
+      } catch (error) {
+        this.deps.logger.warn('settling a batch failed', { partition, error });
       }
-      await this.deps.dispatcher.cleanup(inFlight.id, data);
-    } catch (error) {
-      this.deps.logger.warn('settling a batch failed', { partition, error });
+      if (st.inFlight === inFlight) st.inFlight = undefined;
     }
-    if (st.inFlight === inFlight) st.inFlight = undefined;
+    this.signalProgress();
     if (this.owns(partition, st)) {
       this.applyBackpressure(partition, st);
       this.maybeDispatch(partition, st);
+    }
+  }
+
+  private queueCommit(
+    partition: number,
+    st: PartitionState,
+    offset: number,
+    records: number,
+    done: InFlight,
+  ): void {
+    const topic = this.mapping.topic;
+    st.commits = st.commits.then(async () => {
+      try {
+        // A revoked partition's late commit could move a new owner's offset backwards: skip it.
+        if (!this.owns(partition, st)) return;
+        await this.deps.consumer.commit([{ topic, partition, offset }]);
+        this.deps.events.committed(this.mapping.uuid, partition, offset, records);
+        await this.deps.dispatcher.cleanup(done.id, done.data);
+      } catch (error) {
+        // The next commit of this partition covers this one (commits are cumulative).
+        this.deps.logger.warn('commit failed', { partition, offset, error });
+      }
+    });
+  }
+
+  /** Bisect, partial batch response, or a batch lost from Redis: commit what settled, seek back. */
+  private async rewind(partition: number, st: PartitionState, data: BatchJobData, result: BatchJobResult) {
+    const topic = this.mapping.topic;
+    if (result.kind === 'bisect') {
+      const from = result.fromOffset;
+      if (from > data.firstOffset) await this.deps.consumer.commit([{ topic, partition, offset: from }]);
+      const size = Math.max(1, Math.ceil(result.records / 2));
+      st.limit = {
+        size: Math.min(size, st.limit?.size ?? size),
+        until: Math.max(data.lastOffset, st.limit?.until ?? 0),
+      };
+      this.deps.logger.info('bisecting a failing batch', { partition, from, size: st.limit.size });
+      st.buffer.reset(from);
+      await this.deps.consumer.seek({ topic, partition, offset: from });
+    } else if (result.kind === 'partial') {
+      const from = result.retryFromOffset;
+      if (from > data.firstOffset) await this.deps.consumer.commit([{ topic, partition, offset: from }]);
+      st.settledOffset = from;
+      st.buffer.reset(from);
+      await this.deps.consumer.seek({ topic, partition, offset: from });
+    } else {
+      const [committed] = await this.deps.consumer.committed([{ topic, partition }], 10_000);
+      const known = Math.max(committed?.offset ?? -1, st.settledOffset ?? -1);
+      const from = known >= 0 ? known : data.firstOffset;
+      this.deps.logger.warn('in-flight batch lost from Redis; rewinding to the settled offset', {
+        partition,
+        from,
+      });
+      st.buffer.reset(from);
+      await this.deps.consumer.seek({ topic, partition, offset: from });
     }
   }
 
@@ -479,6 +547,7 @@ export class MappingRunner {
       while (polling && this.inFlightCount() > 0 && this.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
       }
+      await Promise.all([...this.parts.values()].map((st) => st.commits));
       this.running = false;
       await this.loop?.catch(() => undefined);
       await this.deps.consumer
