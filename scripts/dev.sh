@@ -7,4 +7,5 @@ bash "$ROOT/scripts/setup.sh"
 # shellcheck disable=SC1091
 source "${KLB_CACHE_DIR:-$ROOT/.cache}/env.sh"
 cd "$ROOT"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec node src/cli.ts dev "$@"

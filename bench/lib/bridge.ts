@@ -71,7 +71,13 @@ export function startBridgeProcess(spec: BridgeSpec): BridgeProcess {
   const spawnedAt = Date.now();
   const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), CLI, 'serve'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...spec.env, KLB_CONFIG: configFile, KLB_CONSUMER: spec.consumer },
+    env: {
+      MALLOC_ARENA_MAX: '2',
+      ...process.env,
+      ...spec.env,
+      KLB_CONFIG: configFile,
+      KLB_CONSUMER: spec.consumer,
+    },
     stdio: ['ignore', log, log],
   });
   if (child.pid === undefined) throw new Error(`could not start the bridge (${spec.name})`);

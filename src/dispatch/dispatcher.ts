@@ -118,15 +118,8 @@ export class Dispatcher {
    */
   async submit(data: BatchJobData, payloads: Uint8Array[]): Promise<BatchJobData | undefined> {
     const id = jobId(data.partition, data.firstOffset);
-    const stale = await this.queue.getJob(id);
-    if (stale) {
-      const state = await stale.getState();
-      if (state === 'completed' || state === 'failed') await stale.remove();
-      else {
-        this.arm(id);
-        return stale.data;
-      }
-    }
+    // Payload keys are unique per submission, so writing them cannot disturb an earlier job with
+    // the same id: one round trip writes the bytes and looks for that job.
     const pipeline = this.options.redis.pipeline();
     payloads.forEach((bytes, i) => {
       pipeline.set(
@@ -134,7 +127,16 @@ export class Dispatcher {
         Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
       );
     });
-    await pipeline.exec();
+    const [stale] = await Promise.all([this.queue.getJob(id), pipeline.exec()]);
+    if (stale) {
+      const state = await stale.getState();
+      if (state === 'completed' || state === 'failed') await stale.remove();
+      else {
+        await this.options.redis.del(...data.payloadKeys);
+        this.arm(id);
+        return stale.data;
+      }
+    }
     await this.queue.add('batch', data, {
       jobId: id,
       attempts: Number.MAX_SAFE_INTEGER,

@@ -7,7 +7,7 @@
  *   job id         `p<partition>-o<first>`  deterministic: the owner of a partition finds the in-flight
  *                                           job from the committed offset alone, so a new owner adopts it
  *                                           instead of invoking the same records twice
- *   payload bytes  `P:payload:M:<partition>:<first>:<i>`  binary-safe, written once per batch; job data
+ *   payload bytes  `P:payload:M:<partition>:<first>:<nonce>:<i>`  binary-safe, written once per batch; job data
  *                                           stays small (no JSON inside JSON)
  */
 
@@ -55,12 +55,14 @@ export function jobId(partition: number, firstOffset: number): string {
   return `p${partition}-o${firstOffset}`;
 }
 
+/** Unique per submission (`nonce`), so a payload can be written before the job's id is known to be free. */
 export function payloadKey(
   prefix: string,
   mappingId: string,
   partition: number,
   firstOffset: number,
   index: number,
-) {
-  return `${prefix}:payload:${mappingId}:${partition}:${firstOffset}:${index}`;
+  nonce: string,
+): string {
+  return `${prefix}:payload:${mappingId}:${partition}:${firstOffset}:${nonce}:${index}`;
 }

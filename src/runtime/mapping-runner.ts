@@ -92,6 +92,8 @@ export class MappingRunner {
   private stopping: Promise<void> | undefined;
   private readonly now: () => number;
   private filterKey = '';
+  private nonce = 0;
+  private readonly instance = Math.random().toString(36).slice(2, 8);
   private filter: ((value: Uint8Array | null) => boolean) | undefined;
 
   constructor(deps: RunnerDeps) {
@@ -162,15 +164,15 @@ export class MappingRunner {
 
   /**
    * Backpressure. The loop stops polling while every partition already holds two batches (see
-   * pollLoop); a partition is paused only when it alone piles up four, and resumed at one. Pausing is
+   * pollLoop); a partition is paused only when it alone piles up eight, and resumed at two. Pausing is
    * the expensive tool: librdkafka drops that partition's prefetched records and refetches them late.
    */
   private applyBackpressure(partition: number, st: PartitionState): void {
     const batch = this.mapping.batchSize;
-    if (!st.paused && st.buffer.count >= batch * 4) {
+    if (!st.paused && st.buffer.count >= batch * 8) {
       st.paused = true;
       this.deps.consumer.pause([{ topic: this.mapping.topic, partition }]);
-    } else if (st.paused && st.buffer.count <= batch) {
+    } else if (st.paused && st.buffer.count <= batch * 2) {
       st.paused = false;
       this.deps.consumer.resume([{ topic: this.mapping.topic, partition }]);
     }
@@ -376,8 +378,16 @@ export class MappingRunner {
     const keys: string[] = [];
     const ranges: Array<[number, number]> = [];
     let count = 0;
+    const nonce = (this.nonce++).toString(36);
     out.payloads.forEach((p, i) => {
-      const key = payloadKey(this.deps.prefix, m.uuid, partition, taken.firstOffset, i);
+      const key = payloadKey(
+        this.deps.prefix,
+        m.uuid,
+        partition,
+        taken.firstOffset,
+        i,
+        `${this.instance}${nonce}`,
+      );
       keys.push(key);
       this.deps.localPayloads.set(key, p.bytes.slice());
       ranges.push([offsets[p.firstRecord] as number, offsets[p.firstRecord + p.recordCount - 1] as number]);
