@@ -50,7 +50,7 @@ export class PartitionBuffer {
     return this.buffered;
   }
 
-  /** Adds a polled batch (copied: a RawBatch's bytes are valid only until the next poll). Returns records kept. */
+  /** Adds a polled batch; its bytes are taken over, not copied (consumers hand out fresh buffers). Returns records kept. */
   append(batch: RawBatch, nowMs: number): number {
     let data = batch.data;
     let offsets = this.ops.offsets(data);
@@ -59,7 +59,7 @@ export class PartitionBuffer {
       while (skip < offsets.length && (offsets[skip] as number) < this.nextOffset) skip += 1;
     }
     if (skip === offsets.length) return 0;
-    data = skip > 0 ? this.ops.slice(data, skip, offsets.length) : data.slice();
+    data = skip > 0 ? this.ops.slice(data, skip, offsets.length) : data;
     if (skip > 0) offsets = this.ops.offsets(data);
     this.chunks.push({ data, offsets });
     this.buffered += offsets.length;

@@ -22,7 +22,7 @@ export interface RawBatch {
   partition: number;
   /** Rebalance generation this batch was fetched under; results of older generations are fenced. */
   generation: number;
-  /** Packed records, docs/raw-batch-layout.md. Valid until the next poll() unless copied. */
+  /** Packed records, docs/raw-batch-layout.md. A fresh buffer per batch: the caller owns it (no copy needed). */
   data: Uint8Array;
   count: number;
   firstOffset: number;

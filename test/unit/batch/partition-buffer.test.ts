@@ -85,11 +85,10 @@ describe('PartitionBuffer', () => {
     assert.equal(b.take(100, 0)?.firstOffset, 4);
   });
 
-  it('keeps its own copy: the poller may reuse a batch buffer after append', () => {
+  it('takes a polled batch over without copying it (one less copy of every record)', () => {
     const b = new PartitionBuffer('t', 0, ops);
     const batch = raw(0, 4);
     b.append(batch, 0);
-    batch.data.fill(0);
-    assert.deepEqual(offsetsOf(b.take(10, 0)?.data ?? new Uint8Array()), [0, 1, 2, 3]);
+    assert.equal(b.take(10, 0)?.data, batch.data);
   });
 });
