@@ -2,13 +2,20 @@
  * Runs a real bridge in the test process (startBridge, real Kafka and Redis) with a unique Redis
  * prefix, the admin API on a random loopback port, and the test functions directory.
  */
+
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  type CreateEventSourceMappingCommandInput,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
 import { type Bridge, startBridge } from '../../src/main.ts';
-import { uniqueName } from './wait.ts';
+import { BOOTSTRAP, committedOffsets, endOffsets } from './kafka.ts';
+import { uniqueName, waitFor } from './wait.ts';
 
 export const FUNCTIONS_DIR = join(import.meta.dirname, '..', 'fixtures', 'functions');
 export const TEST_CREDENTIALS = {
@@ -80,4 +87,38 @@ export function invocations(topic: string, which: 'start' | 'done' = 'start'): I
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as InvocationLine);
+}
+
+/** Creates a self-managed mapping (local PLAINTEXT broker, TRIM_HORIZON unless given) with the real SDK. */
+export async function createMapping(
+  tb: TestBridge,
+  input: Partial<CreateEventSourceMappingCommandInput> & { FunctionName: string; Topics: string[] },
+): Promise<string> {
+  const out = await tb.lambda.send(
+    new CreateEventSourceMappingCommand({
+      StartingPosition: 'TRIM_HORIZON',
+      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [BOOTSTRAP] } },
+      ...input,
+    }),
+  );
+  assert.ok(out.UUID);
+  return out.UUID;
+}
+
+/** Waits until the group's committed offsets equal the topic's end offsets; returns them. */
+export async function waitCommitted(
+  group: string,
+  topic: string,
+  timeoutMs = 120_000,
+): Promise<Map<number, number>> {
+  const ends = await endOffsets(topic);
+  return waitFor(
+    `group ${group} to commit the end of ${topic}`,
+    async () => {
+      const committed = await committedOffsets(group, topic);
+      for (const [p, end] of ends) if (committed.get(p) !== end) return undefined;
+      return committed;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
 }

@@ -10,21 +10,18 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import {
-  CreateEventSourceMappingCommand,
-  type CreateEventSourceMappingCommandInput,
-  GetEventSourceMappingCommand,
-  UpdateEventSourceMappingCommand,
-} from '@aws-sdk/client-lambda';
+import { GetEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { Redis } from 'ioredis';
 import { referenceEncodeMessages } from '../../src/encode/reference.ts';
 import { LOCAL_KAFKA, LOCAL_REDIS } from '../../tools/services/paths.ts';
 import {
+  createMapping,
   invocations,
   OUT_DIR,
   startTestBridge,
   TEST_CREDENTIALS,
   type TestBridge,
+  waitCommitted,
 } from '../helpers/bridge.ts';
 import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, produce } from '../helpers/kafka.ts';
 import { uniqueName, waitFor } from '../helpers/wait.ts';
@@ -64,37 +61,6 @@ after(async () => {
   httpServer?.close();
 });
 
-async function createMapping(
-  input: Partial<CreateEventSourceMappingCommandInput> & { FunctionName: string; Topics: string[] },
-) {
-  const out = await tb.lambda.send(
-    new CreateEventSourceMappingCommand({
-      StartingPosition: 'TRIM_HORIZON',
-      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [BOOTSTRAP] } },
-      ...input,
-    }),
-  );
-  assert.ok(out.UUID);
-  return out.UUID;
-}
-
-async function waitCommitted(
-  group: string,
-  topic: string,
-  timeoutMs = 120_000,
-): Promise<Map<number, number>> {
-  const ends = await endOffsets(topic);
-  return waitFor(
-    `group ${group} to commit the end of ${topic}`,
-    async () => {
-      const committed = await committedOffsets(group, topic);
-      for (const [p, end] of ends) if (committed.get(p) !== end) return undefined;
-      return committed;
-    },
-    { timeoutMs, intervalMs: 250 },
-  );
-}
-
 describe('bridge: consume, batch, invoke, commit', () => {
   it('delivers 100,000 keyed records on 8 partitions: every offset, in order, committed to the end', async () => {
     const topic = uniqueName('e2e');
@@ -110,7 +76,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
       })),
       2000,
     );
-    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 1000 });
+    const uuid = await createMapping(tb, { FunctionName: 'recorder', Topics: [topic], BatchSize: 1000 });
     const committed = await waitCommitted(uuid, topic, 180_000);
     const ends = await endOffsets(topic);
     assert.deepEqual(committed, ends, 'committed offsets equal end offsets');
@@ -152,7 +118,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
       Array.from({ length: 4 * perPartition }, (_, i) => ({ key: null, value: `v${i}`, partition: i % 4 })),
     );
     writeFileSync(join(OUT_DIR, `${topic}.fail-2-10.count`), '3');
-    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 10 });
+    const uuid = await createMapping(tb, { FunctionName: 'recorder', Topics: [topic], BatchSize: 10 });
     await waitCommitted(uuid, topic);
 
     const p2 = invocations(topic).filter((l) => l.partition === 2);
@@ -192,7 +158,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
       topic,
       Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
     );
-    const uuid = await createMapping({
+    const uuid = await createMapping(tb, {
       FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:recorder',
       Topics: [topic],
       BatchSize: 7,
@@ -217,7 +183,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
       messages.map((m) => ({ ...m })),
     );
     const before = httpBodies.length;
-    const uuid = await createMapping({ FunctionName: 'http-capture', Topics: [topic], BatchSize: 4 });
+    const uuid = await createMapping(tb, { FunctionName: 'http-capture', Topics: [topic], BatchSize: 4 });
     await waitCommitted(uuid, topic);
     const bodies = httpBodies.slice(before).filter((b) => b.includes(Buffer.from(topic)));
     assert.ok(bodies.length >= 8, 'several batches');
@@ -262,7 +228,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
       topic,
       Array.from({ length: 30 }, (_, i) => ({ key: null, value: `a${i}` })),
     );
-    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 10 });
+    const uuid = await createMapping(tb, { FunctionName: 'recorder', Topics: [topic], BatchSize: 10 });
     await waitCommitted(uuid, topic);
     assert.ok(invocations(topic).every((l) => l.offsets.length <= 10));
     const state = async () => (await tb.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State;
@@ -312,7 +278,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
     await createTopic(topic, 1);
     await produce(topic, [{ key: null, value: 'poison' }]);
     writeFileSync(join(OUT_DIR, `${topic}.fail-0-0.count`), '1000000');
-    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 1 });
+    const uuid = await createMapping(tb, { FunctionName: 'recorder', Topics: [topic], BatchSize: 1 });
     const result = async () =>
       (await tb.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).LastProcessingResult;
     await waitFor('PROBLEM', async () => (await result()) === 'PROBLEM: Function call failed');
@@ -334,7 +300,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
       topic,
       Array.from({ length: 20 }, (_, i) => ({ key: null, value: `v${i}`, timestamp: String(t0 + i * 1000) })),
     );
-    const uuid = await createMapping({
+    const uuid = await createMapping(tb, {
       FunctionName: 'recorder',
       Topics: [topic],
       StartingPosition: 'AT_TIMESTAMP',
@@ -359,7 +325,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
       { Type: 'SASL_SCRAM_512_AUTH' as const, URI: SECRET_ALICE },
       { Type: 'SERVER_ROOT_CA_CERTIFICATE' as const, URI: pathToFileURL(LOCAL_KAFKA.caPem).href },
     ];
-    const uuid = await createMapping({
+    const uuid = await createMapping(tb, {
       FunctionName: 'recorder',
       Topics: [topic],
       SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [LOCAL_KAFKA.saslSsl] } },
@@ -368,7 +334,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
     await waitCommitted(uuid, topic);
     assert.equal(invocations(topic).flatMap((l) => l.offsets).length, 12);
 
-    const wrong = await createMapping({
+    const wrong = await createMapping(tb, {
       FunctionName: 'recorder',
       Topics: [topic],
       SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [LOCAL_KAFKA.saslPlaintext] } },
@@ -392,7 +358,7 @@ describe('bridge: consume, batch, invoke, commit', () => {
     );
     const slow = join(OUT_DIR, `${topic}.slow-ms`);
     writeFileSync(slow, '1500');
-    const uuid = await createMapping({ FunctionName: 'recorder', Topics: [topic], BatchSize: 5 });
+    const uuid = await createMapping(tb, { FunctionName: 'recorder', Topics: [topic], BatchSize: 5 });
     await waitFor('the first invocation', () => invocations(topic).length >= 1, { timeoutMs: 30_000 });
     // Lose every Redis key of this mapping's in-flight work (queue, jobs, payload bytes).
     const redis = new Redis({ host: LOCAL_REDIS.host, port: LOCAL_REDIS.port });

@@ -72,7 +72,11 @@ async function pollOnce(c: BatchConsumer, rec: Recorder, into: RawRecord[], max 
 
 async function collect(c: BatchConsumer, rec: Recorder, count: number, max = 500): Promise<RawRecord[]> {
   const all: RawRecord[] = [];
-  await waitFor(`${count} records`, async () => (await pollOnce(c, rec, all, max), all.length >= count), {
+  const enough = async () => {
+    await pollOnce(c, rec, all, max);
+    return all.length >= count;
+  };
+  await waitFor(`${count} records`, enough, {
     timeoutMs: 30_000,
     intervalMs: 0,
   });

@@ -7,17 +7,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateEventSourceMappingCommand,
-  type CreateEventSourceMappingCommandInput,
-} from '@aws-sdk/client-lambda';
-import {
+  createMapping,
   invocations,
   OUT_DIR,
   startTestBridge,
   TEST_CREDENTIALS,
   type TestBridge,
+  waitCommitted,
 } from '../helpers/bridge.ts';
-import { BOOTSTRAP, committedOffsets, createTopic, endOffsets, KafkaJS, produce } from '../helpers/kafka.ts';
+import { BOOTSTRAP, createTopic, KafkaJS, produce } from '../helpers/kafka.ts';
 import { uniqueName, waitFor } from '../helpers/wait.ts';
 
 let tb: TestBridge;
@@ -73,32 +71,6 @@ after(async () => {
   await tb?.close();
 });
 
-async function createMapping(
-  input: Partial<CreateEventSourceMappingCommandInput> & { FunctionName: string; Topics: string[] },
-): Promise<string> {
-  const out = await tb.lambda.send(
-    new CreateEventSourceMappingCommand({
-      StartingPosition: 'TRIM_HORIZON',
-      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: [BOOTSTRAP] } },
-      ...input,
-    }),
-  );
-  assert.ok(out.UUID);
-  return out.UUID;
-}
-
-async function waitCommitted(group: string, topic: string): Promise<void> {
-  const ends = await endOffsets(topic);
-  await waitFor(
-    `group ${group} to commit the end of ${topic}`,
-    async () => {
-      const committed = await committedOffsets(group, topic);
-      return [...ends].every(([p, end]) => committed.get(p) === end);
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
-}
-
 describe('failure handling', () => {
   it('a partial batch response retries from the lowest failed offset only', async () => {
     const topic = uniqueName('partial');
@@ -108,7 +80,7 @@ describe('failure handling', () => {
       Array.from({ length: 10 }, (_, i) => ({ key: null, value: `p${i}` })),
     );
     writeFileSync(join(OUT_DIR, `${topic}.partial`), '8,6');
-    const uuid = await createMapping({
+    const uuid = await createMapping(tb, {
       FunctionName: 'partial',
       Topics: [topic],
       BatchSize: 10,
@@ -147,7 +119,7 @@ describe('failure handling', () => {
           topic,
           values.map((v) => ({ key: null, value: JSON.stringify(v) })),
         );
-        const uuid = await createMapping({
+        const uuid = await createMapping(tb, {
           FunctionName: 'recorder',
           Topics: [topic],
           BatchSize: 10,
@@ -168,7 +140,7 @@ describe('failure handling', () => {
         topic,
         values.map((v) => ({ key: null, value: JSON.stringify(v) })),
       );
-      const uuid = await createMapping({
+      const uuid = await createMapping(tb, {
         FunctionName: 'recorder',
         Topics: [topic],
         BatchSize: 10,
@@ -190,7 +162,7 @@ describe('failure handling', () => {
     );
     const flag = join(OUT_DIR, `${topic}.fail-0-13.count`);
     writeFileSync(flag, '1000000');
-    const uuid = await createMapping({
+    const uuid = await createMapping(tb, {
       FunctionName: 'recorder',
       Topics: [topic],
       BatchSize: 10,
