@@ -35,10 +35,13 @@ export interface TestBridge {
   close(): Promise<void>;
 }
 
-export async function startTestBridge(overrides: Record<string, unknown> = {}): Promise<TestBridge> {
+export async function startTestBridge(
+  overrides: Record<string, unknown> & { consumer?: 'native' | 'binding' } = {},
+): Promise<TestBridge> {
+  const { consumer, ...rest } = overrides;
   const prefix = uniqueName('klbt');
   const config = loadConfig(
-    { KLB_CONSUMER: process.env.KLB_CONSUMER },
+    { KLB_CONSUMER: consumer ?? process.env.KLB_CONSUMER },
     {
       redisPrefix: prefix,
       admin: {
@@ -49,7 +52,7 @@ export async function startTestBridge(overrides: Record<string, unknown> = {}): 
       functionsDir: FUNCTIONS_DIR,
       retry: { baseDelayMs: 50, maxDelayMs: 400 },
       shutdownTimeoutMs: 10_000,
-      ...overrides,
+      ...rest,
     },
   );
   const logger = process.env.KLB_TEST_LOG

@@ -2,6 +2,8 @@
  * The bridge's end-to-end and crash tests again, on the fallback consumer
  * (@confluentinc/kafka-javascript consume(n)): the rest of the bridge cannot tell the adapters apart.
  */
-process.env.KLB_CONSUMER = 'binding';
-await import('./bridge.test.ts');
-await import('./crash.test.ts');
+import { bridgeSuite } from './suites/bridge-suite.ts';
+import { crashSuite } from './suites/crash-suite.ts';
+
+bridgeSuite('binding');
+crashSuite('binding');
