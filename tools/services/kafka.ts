@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { LOG4J2_PROPERTIES, pomXml, scramFormatArgs, serverProperties } from './kafka-config.ts';
 import { say } from './log.ts';
 import { KAFKA_VERSION, kafkaPaths, LOCAL_KAFKA, LOG4J_VERSION } from './paths.ts';
-import { kafkaBrokerCount } from './probe.ts';
+import { kafkaBrokerCount, kafkaCoordinatorError } from './probe.ts';
 import { isAlive, readPid, runOrThrow, tailOf, waitFor } from './run.ts';
 import { ensureTls } from './tls.ts';
 
@@ -124,6 +124,18 @@ export async function kafkaUp(): Promise<void> {
       `Kafka did not come up: ${(error as Error).message}\n--- tail of ${kafkaPaths.log} ---\n${tailOf(kafkaPaths.log)}`,
     );
   }
+  // A fresh cluster creates __consumer_offsets on the first group lookup; until its coordinator is
+  // loaded, librdkafka 2.15's admin ListConsumerGroupOffsets crashes on NOT_COORDINATOR (a NULL cgrp
+  // in rd_kafka_handle_OffsetFetch). Ready means ready for consumer groups too.
+  await waitFor(
+    'the group coordinator',
+    async () => (await kafkaCoordinatorError('127.0.0.1', LOCAL_KAFKA.ports.plaintext)) === 0,
+    {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      onTick: (ms) => say('kafka', `waiting for the group coordinator (${Math.round(ms / 1000)} s)`),
+    },
+  );
   say(
     'kafka',
     `up: PLAINTEXT ${LOCAL_KAFKA.plaintext}, SASL_PLAINTEXT ${LOCAL_KAFKA.saslPlaintext}, SSL ${LOCAL_KAFKA.ssl}, SASL_SSL ${LOCAL_KAFKA.saslSsl}`,
