@@ -4,6 +4,7 @@
  * whose close() drains. The only module that knows every area.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import Kafka from '@confluentinc/kafka-javascript';
 import { type ServerType, serve } from '@hono/node-server';
 import type { ConnectionOptions } from 'bullmq';
@@ -32,8 +33,9 @@ import { RedisMappingStore } from './mapping/redis-store.ts';
 import { createMapping } from './mapping/resolve.ts';
 import { createRequestSchema } from './mapping/schema.ts';
 import type { ClusterRegistry, KafkaCluster, Mapping } from './mapping/types.ts';
-import { MappingRunner } from './runtime/mapping-runner.ts';
+import { MappingRunner, type PartitionFailure } from './runtime/mapping-runner.ts';
 import { Metrics, ProcessingResults } from './runtime/metrics.ts';
+import { PartitionHealthStore, partitionHealthJson } from './runtime/partition-health.ts';
 import { PROBLEMS } from './runtime/problems.ts';
 import { type Runner, Supervisor } from './runtime/supervisor.ts';
 
@@ -94,7 +96,24 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
   });
   const encoder = createEncoder({ logger: logger.child('encoder') });
   const localPayloads = new Map<string, Uint8Array>();
-  const failedBatches = new FailedBatchStore({ redis, prefix: `${prefix}:failed:` });
+  const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
+  const healthStore = new PartitionHealthStore(redis, prefix);
+  /** mapping → partition → the failure of its current batch, from the processor's reports. */
+  const partitionFailures = new Map<string, Map<number, PartitionFailure>>();
+  const failuresOf = (uuid: string) => {
+    let m = partitionFailures.get(uuid);
+    if (!m) {
+      m = new Map();
+      partitionFailures.set(uuid, m);
+    }
+    return m;
+  };
+  const failedBatches = new FailedBatchStore({
+    redis,
+    prefix: `${prefix}:failed:`,
+    maxAgeMs: config.failedBatches.maxAgeHours * 3600_000,
+    maxPerMapping: config.failedBatches.maxPerMapping,
+  });
   const destinations = new FailureDestinations({
     connectionOf: (m) => connectionFor(m, config),
     encoder,
@@ -132,6 +151,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     logger: logger.child('dispatch'),
     report: (event) => {
       if (event.kind === 'invoked') {
+        partitionFailures.get(event.mappingId)?.delete(event.partition);
         metrics.add(event.mappingId, 'InvokedEventCount', event.records);
         results.set(event.mappingId, 'OK');
       } else if (event.kind === 'given-up') {
@@ -145,6 +165,11 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
         metrics.add(event.mappingId, 'InvokedEventCount', event.records);
         metrics.add(event.mappingId, 'FailedInvokeEventCount', event.records);
         metrics.add(event.mappingId, 'InvokeErrorCount');
+        failuresOf(event.mappingId).set(event.partition, {
+          attempts: event.attempt,
+          error: `${event.reason}: ${event.message}`.slice(0, 500),
+          atMs: Date.now(),
+        });
         results.set(event.mappingId, PROBLEMS.functionCallFailed);
         logger.warn('batch failed; retrying', {
           mapping: event.mappingId,
@@ -227,10 +252,17 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       },
     });
     const r = runner;
+    const publishHealth = setInterval(() => {
+      healthStore
+        .publish(mapping.uuid, r.health(instanceId, partitionFailures.get(mapping.uuid)))
+        .catch((error: unknown) => log.debug('could not publish partition health', { error }));
+    }, 2000);
+    publishHealth.unref();
     return {
       start: () => r.start(),
       update: (m) => r.update(m),
       stop: async (ms) => {
+        clearInterval(publishHealth);
         await r.stop(ms);
         await dispatcher.close();
         if (admin) await (await admin).disconnect().catch(() => undefined);
@@ -273,8 +305,9 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       allowUnauthenticated: config.admin.open && isLoopback(config.admin.host),
     },
     logger: logger.child('admin'),
-    metrics: () => metrics.prometheus(),
+    metrics: () => metrics.prometheus() + failureMetrics(failures.stats()),
     failures: { store: failedBatches, replays },
+    partitions: async (uuid) => (await healthStore.read(uuid)).map((e) => partitionHealthJson(e)),
     healthCheck: async () => (await redis.ping()) === 'PONG',
   });
   app.route(
@@ -314,6 +347,16 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       return closing;
     },
   };
+}
+
+/** The failure handler's counters (since start) in Prometheus text. */
+function failureMetrics(stats: Readonly<Record<string, number>>): string {
+  return Object.entries(stats)
+    .map(([name, value]) => {
+      const metric = `klb_failure_${name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_total`;
+      return `# TYPE ${metric} counter\n${metric} ${value}\n`;
+    })
+    .join('');
 }
 
 function isLoopback(host: string): boolean {

@@ -22,6 +22,7 @@ import { type FailureAdminDeps, failedBatchRoutes } from './routes/failed-batche
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes, RequestCounter } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
+import { partitionRoutes } from './routes/partitions.ts';
 import { tagRoutes } from './routes/tags.ts';
 
 /** Structured logger; fields never contain secrets, tokens, or request bodies. */
@@ -52,6 +53,8 @@ export interface AdminDeps {
   readonly newUuid?: () => string;
   /** Failed-batch store and replays (…/{UUID}/failed-batches, …/{UUID}/replays); absent = not served. */
   readonly failures?: FailureAdminDeps;
+  /** Per-partition health of a mapping, as every instance last published it (beyond AWS). */
+  readonly partitions?: (uuid: string) => Promise<Record<string, unknown>[]>;
 }
 
 /** What route modules get: deps with defaults filled in. */
@@ -121,6 +124,9 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
   app.use('*', adminAuth({ settings: deps.auth, clock: routeDeps.clock, publicPaths: PUBLIC_PATHS }));
 
   app.route('/2015-03-31/event-source-mappings', eventSourceMappingRoutes(routeDeps));
+  if (deps.partitions) {
+    app.route('/2015-03-31/event-source-mappings', partitionRoutes(routeDeps, deps.partitions));
+  }
   if (deps.failures) {
     app.route('/2015-03-31/event-source-mappings', failedBatchRoutes(routeDeps, deps.failures));
   }

@@ -42,6 +42,8 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['KLB_RETRY_BASE_DELAY_MS', ['retry', 'baseDelayMs'], Number],
   ['KLB_RETRY_MAX_DELAY_MS', ['retry', 'maxDelayMs'], Number],
   ['KLB_SHUTDOWN_TIMEOUT_MS', ['shutdownTimeoutMs'], Number],
+  ['KLB_FAILED_BATCHES_MAX_AGE_HOURS', ['failedBatches', 'maxAgeHours'], Number],
+  ['KLB_FAILED_BATCHES_MAX_PER_MAPPING', ['failedBatches', 'maxPerMapping'], Number],
   ['KLB_LOG_LEVEL', ['log', 'level'], String],
   ['KLB_LOG_PRETTY', ['log', 'pretty'], bool],
 ];

@@ -68,6 +68,16 @@ export const configSchema = z.strictObject({
       maxDelayMs: z.number().int().min(1).default(30_000),
     })
     .prefault({}),
+  /** Retention of the failed-batch store (given-up batches kept for inspection and replay). */
+  failedBatches: z
+    .strictObject({
+      maxAgeHours: z
+        .number()
+        .min(0)
+        .default(14 * 24),
+      maxPerMapping: z.number().int().min(1).default(10_000),
+    })
+    .prefault({}),
   /** Bound on draining in-flight batches at SIGTERM. */
   shutdownTimeoutMs: z.number().int().min(0).default(30_000),
   invokeTimeoutMs: z.number().int().min(1000).max(900_000).default(840_000),

@@ -28,8 +28,16 @@ export class RetryLater extends Error {
 }
 
 export type ProcessingEvent =
-  | { kind: 'invoked'; mappingId: string; records: number; durationMs: number }
-  | { kind: 'failed'; mappingId: string; records: number; reason: string; message: string; attempt: number }
+  | { kind: 'invoked'; mappingId: string; partition: number; records: number; durationMs: number }
+  | {
+      kind: 'failed';
+      mappingId: string;
+      partition: number;
+      records: number;
+      reason: string;
+      message: string;
+      attempt: number;
+    }
   | { kind: 'given-up'; mappingId: string; records: number; condition: string; storedId: string };
 
 export interface ProcessorDeps {
@@ -141,13 +149,25 @@ export function createProcessor(deps: ProcessorDeps) {
       );
       const records = last - first + 1;
       if (outcome.kind === 'success') {
-        deps.report({ kind: 'invoked', mappingId: data.mappingId, records, durationMs: response.durationMs });
+        deps.report({
+          kind: 'invoked',
+          mappingId: data.mappingId,
+          partition: data.partition,
+          records,
+          durationMs: response.durationMs,
+        });
         if (i + 1 < data.payloadKeys.length) await job.updateData({ ...data, payloadsDone: i + 1 });
         data.payloadsDone = i + 1;
         continue;
       }
       if (outcome.kind === 'partial') {
-        deps.report({ kind: 'invoked', mappingId: data.mappingId, records, durationMs: response.durationMs });
+        deps.report({
+          kind: 'invoked',
+          mappingId: data.mappingId,
+          partition: data.partition,
+          records,
+          durationMs: response.durationMs,
+        });
         return { kind: 'partial', retryFromOffset: outcome.retryFromOffset };
       }
       const throttled = outcome.reason === 'throttled';
@@ -160,6 +180,7 @@ export function createProcessor(deps: ProcessorDeps) {
       deps.report({
         kind: 'failed',
         mappingId: data.mappingId,
+        partition: data.partition,
         records,
         reason: outcome.reason,
         message: outcome.message,

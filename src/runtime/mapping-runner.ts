@@ -21,7 +21,15 @@ import type { BatchEncoder } from '../encode/types.ts';
 import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
 import type { Logger } from '../log.ts';
 import type { Mapping } from '../mapping/types.ts';
+import type { PartitionHealth } from './partition-health.ts';
 import { connectionProblem } from './problems.ts';
+
+/** The last failure seen for a partition's current batch (from the processor's reports). */
+export interface PartitionFailure {
+  attempts: number;
+  error: string;
+  atMs: number;
+}
 
 export interface RunnerEvents {
   committed(mappingId: string, partition: number, offset: number, records: number): void;
@@ -178,11 +186,15 @@ export class MappingRunner {
     }
   }
 
-  /** True when every owned partition already holds two batches: polling would only add memory. */
+  /**
+   * True when every owned partition is ready and already holds two batches: polling would only add
+   * memory. A partition still being adopted keeps the loop polling, because the consumer's events
+   * (and, for some adapters, the answers adoption waits for) arrive through poll.
+   */
   private saturated(): boolean {
     if (this.parts.size === 0) return false;
     const enough = this.mapping.batchSize * 2;
-    for (const st of this.parts.values()) if (st.buffer.count < enough) return false;
+    for (const st of this.parts.values()) if (!st.ready || st.buffer.count < enough) return false;
     return true;
   }
 
@@ -522,6 +534,36 @@ export class MappingRunner {
       st.buffer.reset(from);
       await this.deps.consumer.seek({ topic, partition, offset: from });
     }
+  }
+
+  /** What this instance sees of the partitions it owns (src/runtime/partition-health.ts). */
+  health(instance: string, failures: ReadonlyMap<number, PartitionFailure> | undefined): PartitionHealth[] {
+    const now = this.now();
+    return [...this.parts].map(([partition, st]) => {
+      const failure = failures?.get(partition);
+      const inFlight = st.inFlight?.data;
+      return {
+        partition,
+        instance,
+        buffered: st.buffer.count,
+        paused: st.paused,
+        ...(st.settledOffset === undefined ? {} : { settledOffset: st.settledOffset }),
+        ...(inFlight
+          ? {
+              inFlight: {
+                firstOffset: inFlight.firstOffset,
+                lastOffset: inFlight.lastOffset,
+                records: inFlight.count,
+                sinceMs: inFlight.createdAtMs,
+              },
+            }
+          : {}),
+        ...(failure
+          ? { failedAttempts: failure.attempts, lastError: failure.error, lastErrorAtMs: failure.atMs }
+          : {}),
+        updatedAtMs: now,
+      };
+    });
   }
 
   /** In-flight batches across owned partitions (for drain and health). */

@@ -244,5 +244,9 @@ describe('failure handling', () => {
       [13],
       'the replay delivered the record once',
     );
+    const metrics = await (await fetch(`${tb.bridge.url}/metrics`)).text();
+    assert.match(metrics, new RegExp(`klb_failure_handed_off_event_count_total\\{mapping="${uuid}"\\} 1\\b`));
+    assert.match(metrics, /klb_failure_stored_total [1-9]/);
+    assert.match(metrics, /klb_failure_destination_delivered_total [1-9]/);
   });
 });

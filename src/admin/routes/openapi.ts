@@ -128,6 +128,21 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
     },
     ...failedBatchPaths({ uuidParam, errors }),
+    '/2015-03-31/event-source-mappings/{UUID}/partitions': {
+      parameters: [uuidParam],
+      get: {
+        operationId: 'GetPartitionHealth',
+        description:
+          'Per-partition health as every instance last published it: owner, buffered records, the batch in flight, failed attempts, last error, State OK | Retrying | Stuck.',
+        responses: {
+          '200': {
+            description: 'The partitions of the mapping',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+          ...errors,
+        },
+      },
+    },
     '/2017-03-31/tags/{ARN}': {
       parameters: [arnParam],
       get: {

@@ -49,6 +49,12 @@ export function bridgeSuite(consumer: ConsumerKind): void {
     const port = (httpServer.address() as { port: number }).port;
     tb = await startTestBridge({
       consumer,
+      admin: {
+        host: '127.0.0.1',
+        port: 0,
+        open: true,
+        credentials: { [TEST_CREDENTIALS.accessKeyId]: TEST_CREDENTIALS.secretAccessKey },
+      },
       functions: { 'http-capture': { url: `http://127.0.0.1:${port}/invoke` } },
       secrets: {
         [SECRET_ALICE]: { username: 'alice', password: 'alice-secret' },
@@ -291,6 +297,16 @@ export function bridgeSuite(consumer: ConsumerKind): void {
       const result = async () =>
         (await tb.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).LastProcessingResult;
       await waitFor('PROBLEM', async () => (await result()) === 'PROBLEM: Function call failed');
+      // Beyond AWS: the partition's own health names the batch, its attempts and the error.
+      const health = await waitFor('partition health', async () => {
+        const res = await fetch(`${tb.bridge.url}/2015-03-31/event-source-mappings/${uuid}/partitions`);
+        const body = (await res.json()) as { Partitions: Array<Record<string, unknown>> };
+        const p0 = body.Partitions.find((p) => p.Partition === 0);
+        return p0 && Number(p0.FailedAttempts) >= 2 ? p0 : undefined;
+      });
+      assert.equal(health.State, 'Retrying');
+      assert.equal((health.InFlight as { FirstOffset: number } | undefined)?.FirstOffset, 0);
+      assert.match(String(health.LastError), /function-error/);
       assert.equal(
         (await committedOffsets(uuid, topic)).get(0) ?? -1,
         -1,
