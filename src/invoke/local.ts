@@ -54,6 +54,9 @@ export function createLocalTarget(options: LocalTargetOptions): Target & { close
   const spawn = (): PoolWorker => {
     const entry: PoolWorker = {
       worker: new Worker(workerEntry, {
+        // Lambda's default function memory is 128 MB; a small young generation keeps each function
+        // isolate from growing by the size of every event it parses before collecting.
+        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 },
         workerData: { modulePath: options.modulePath, functionName: options.name },
       }),
       busy: false,
