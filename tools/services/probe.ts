@@ -29,33 +29,50 @@ function exchange(
   });
 }
 
-/** Number of brokers in a Metadata response, or undefined when nothing sensible answered. */
+const CLIENT_ID = Buffer.from('klb-probe');
+
+/**
+ * One request/response exchange with a broker (request header v1: api key, version, correlation id,
+ * client id). Resolves the response after its size and correlation id, or undefined when nothing
+ * sensible answered.
+ */
+async function kafkaRequest(
+  host: string,
+  port: number,
+  api: { key: number; version: number; correlationId: number },
+  body: Buffer,
+  timeoutMs: number,
+): Promise<Buffer | undefined> {
+  const header = Buffer.alloc(2 + 2 + 4 + 2);
+  header.writeInt16BE(api.key, 0);
+  header.writeInt16BE(api.version, 2);
+  header.writeInt32BE(api.correlationId, 4);
+  header.writeInt16BE(CLIENT_ID.length, 8);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(header.length + CLIENT_ID.length + body.length);
+  const response = await exchange(
+    host,
+    port,
+    Buffer.concat([size, header, CLIENT_ID, body]),
+    (b) => b.length >= 4 && b.length >= 4 + b.readInt32BE(0),
+    timeoutMs,
+  );
+  if (!response || response.length < 8 || response.readInt32BE(4) !== api.correlationId) return undefined;
+  return response.subarray(8);
+}
+
+/** Number of brokers in a Metadata v4 response (Kafka 4 removed v0–v3), or undefined. */
 export async function kafkaBrokerCount(
   host: string,
   port: number,
   timeoutMs = 2000,
 ): Promise<number | undefined> {
-  const clientId = Buffer.from('klb-probe');
-  const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4 + 1);
-  let at = 0;
-  at = body.writeInt16BE(3, at); // api key: Metadata
-  at = body.writeInt16BE(4, at); // api version 4 (non-flexible)
-  at = body.writeInt32BE(42, at); // correlation id
-  at = body.writeInt16BE(clientId.length, at);
-  at += clientId.copy(body, at);
-  at = body.writeInt32BE(-1, at); // topics: null = all
-  body.writeInt8(0, at); // allow_auto_topic_creation
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(body.length);
-  const response = await exchange(
-    host,
-    port,
-    Buffer.concat([size, body]),
-    (b) => b.length >= 4 && b.length >= 4 + b.readInt32BE(0),
-    timeoutMs,
-  );
-  if (!response || response.length < 16 || response.readInt32BE(4) !== 42) return undefined;
-  return response.readInt32BE(12); // after size, correlation id, throttle_time_ms
+  const body = Buffer.alloc(4 + 1);
+  body.writeInt32BE(-1, 0); // topics: null = all
+  body.writeInt8(0, 4); // allow_auto_topic_creation
+  const response = await kafkaRequest(host, port, { key: 3, version: 4, correlationId: 42 }, body, timeoutMs);
+  if (!response || response.length < 8) return undefined;
+  return response.readInt32BE(4); // after throttle_time_ms
 }
 
 /**
@@ -68,29 +85,20 @@ export async function kafkaCoordinatorError(
   group = 'klb-probe',
   timeoutMs = 2000,
 ) {
-  const clientId = Buffer.from('klb-probe');
   const key = Buffer.from(group);
-  const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 2 + key.length + 1);
-  let at = 0;
-  at = body.writeInt16BE(10, at); // api key: FindCoordinator
-  at = body.writeInt16BE(1, at); // api version 1 (non-flexible)
-  at = body.writeInt32BE(43, at); // correlation id
-  at = body.writeInt16BE(clientId.length, at);
-  at += clientId.copy(body, at);
-  at = body.writeInt16BE(key.length, at);
-  at += key.copy(body, at);
-  body.writeInt8(0, at); // key type: group
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(body.length);
-  const response = await exchange(
+  const body = Buffer.alloc(2 + key.length + 1);
+  body.writeInt16BE(key.length, 0);
+  key.copy(body, 2);
+  body.writeInt8(0, 2 + key.length); // key type: group
+  const response = await kafkaRequest(
     host,
     port,
-    Buffer.concat([size, body]),
-    (b) => b.length >= 4 && b.length >= 4 + b.readInt32BE(0),
+    { key: 10, version: 1, correlationId: 43 },
+    body,
     timeoutMs,
   );
-  if (!response || response.length < 14 || response.readInt32BE(4) !== 43) return undefined;
-  return response.readInt16BE(12); // after size, correlation id, throttle_time_ms
+  if (!response || response.length < 6) return undefined;
+  return response.readInt16BE(4); // after throttle_time_ms
 }
 
 export async function redisPing(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
