@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -248,5 +249,56 @@ describe('failure handling', () => {
     assert.match(metrics, new RegExp(`klb_failure_handed_off_event_count_total\\{mapping="${uuid}"\\} 1\\b`));
     assert.match(metrics, /klb_failure_stored_total [1-9]/);
     assert.match(metrics, /klb_failure_destination_delivered_total [1-9]/);
+  });
+
+  it('sends a given-up batch to an http(s) on-failure destination (beyond AWS) and keeps it in the store', async () => {
+    const received: Array<Record<string, unknown>> = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const topic = uniqueName('http-dlq');
+      await createTopic(topic, 1);
+      await produce(
+        topic,
+        Array.from({ length: 3 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+      );
+      writeFileSync(join(OUT_DIR, `${topic}.fail-0-1.count`), '1000000');
+      const uuid = await createMapping(tb, {
+        FunctionName: 'recorder',
+        Topics: [topic],
+        BatchSize: 3,
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: `http://127.0.0.1:${port}/failures` } },
+      });
+      await waitCommitted(uuid, topic);
+      await waitFor('the failure record', () => received.length >= 1);
+      assert.equal(received.length, 1, 'one POST per failed batch');
+      const record = received[0] as {
+        requestContext: { condition: string };
+        KafkaBatchInfo: {
+          batchSize: number;
+          recordsInfo: Record<string, { firstRecordOffset: string; lastRecordOffset: string }>;
+        };
+      };
+      assert.equal(record.requestContext.condition, 'RetryAttemptsExhausted');
+      assert.equal(record.KafkaBatchInfo.batchSize, 3);
+      const info = Object.values(record.KafkaBatchInfo.recordsInfo)[0];
+      assert.equal(info?.firstRecordOffset, '0');
+      assert.equal(info?.lastRecordOffset, '2');
+      const list = await api('GET', `/2015-03-31/event-source-mappings/${uuid}/failed-batches`);
+      const batches = list.json.FailedBatches as Array<{ DestinationState: string }>;
+      assert.equal(batches.length, 1);
+      assert.equal(batches[0]?.DestinationState, 'Delivered');
+    } finally {
+      server.close();
+    }
   });
 });
