@@ -12,11 +12,12 @@
  *   rebalance generation (fencing); a newly assigned partition first adopts any in-flight job that
  *   starts at the committed offset.
  */
+import { keepMatching } from '../batch/filter-batch.ts';
 import { type PackedOps, PartitionBuffer, type TakenBatch } from '../batch/partition-buffer.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { FailureSink } from '../dispatch/failure-sink.ts';
 import { type BatchJobData, type BatchJobResult, jobId, payloadKey } from '../dispatch/job.ts';
-import { readPacked, recordTimestamp, recordValue } from '../encode/reader.ts';
+import { readPacked, recordTimestamp } from '../encode/reader.ts';
 import type { BatchEncoder } from '../encode/types.ts';
 import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
 import type { Logger } from '../log.ts';
@@ -60,17 +61,6 @@ export interface RunnerDeps {
 interface InFlight {
   id: string;
   data: BatchJobData;
-}
-
-/** Contiguous runs [from, to) of the kept record indexes. */
-function runsOf(kept: number[]): Array<[number, number]> {
-  const runs: Array<[number, number]> = [];
-  for (const i of kept) {
-    const last = runs[runs.length - 1];
-    if (last && last[1] === i) last[1] = i + 1;
-    else runs.push([i, i + 1]);
-  }
-  return runs;
 }
 
 interface PartitionState {
@@ -365,20 +355,14 @@ export class MappingRunner {
     let data = taken.data;
     const filter = this.currentFilter();
     if (filter) {
-      const batch = readPacked(data);
-      const kept: number[] = [];
-      for (let i = 0; i < batch.recordCount; i += 1) if (filter(recordValue(batch, i))) kept.push(i);
-      if (kept.length < batch.recordCount) this.deps.events.filtered(m.uuid, batch.recordCount - kept.length);
-      if (kept.length === 0) {
+      const { kept, dropped } = keepMatching(data, filter, this.deps.packed);
+      if (dropped > 0) this.deps.events.filtered(m.uuid, dropped);
+      if (kept === undefined) {
         // A batch filtered to nothing settles without an invocation; its offsets still advance.
         await this.settled(partition, st, placeholder, { kind: 'success' });
         return;
       }
-      if (kept.length < batch.recordCount) {
-        data = this.deps.packed.concat(
-          runsOf(kept).map(([a, b]) => this.deps.packed.slice(taken.data, a, b)),
-        );
-      }
+      data = kept;
     }
     const out = this.deps.encoder.encode(data, {
       eventSource: m.eventSource,
@@ -573,31 +557,19 @@ export class MappingRunner {
     return n;
   }
 
-  partitions(): Array<{
-    partition: number;
-    buffered: number;
-    inFlight?: { firstOffset: number; lastOffset: number };
-    paused: boolean;
-  }> {
-    return [...this.parts].map(([partition, st]) => ({
-      partition,
-      buffered: st.buffer.count,
-      paused: st.paused,
-      ...(st.inFlight
-        ? { inFlight: { firstOffset: st.inFlight.data.firstOffset, lastOffset: st.inFlight.data.lastOffset } }
-        : {}),
-    }));
-  }
-
   /** Stop polling, let in-flight batches settle (bounded), commit what settled, disconnect. */
   stop(drainTimeoutMs: number): Promise<void> {
     this.stopping ??= (async () => {
       const deadline = this.now() + drainTimeoutMs;
-      const polling = this.running;
+      const wasRunning = this.running;
       // Keep `running` (ownership) while draining so settled results still commit; stop new batches.
       this.draining = true;
-      while (polling && this.inFlightCount() > 0 && this.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
+      while (wasRunning && this.inFlightCount() > 0) {
+        const left = deadline - this.now();
+        if (left <= 0) break;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.progress.promise, new Promise((r) => (timer = setTimeout(r, left)))]);
+        clearTimeout(timer);
       }
       await Promise.all([...this.parts.values()].map((st) => st.commits));
       this.running = false;

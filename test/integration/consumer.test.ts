@@ -10,10 +10,10 @@ import { runInNewContext } from 'node:vm';
 import { clientConfig, type KafkaConnection } from '../../src/kafka/client-config.ts';
 import type { BatchConsumer, RawBatch, RebalanceEvent } from '../../src/kafka/consumer.ts';
 import { type ConsumerKind, createConsumer } from '../../src/kafka/create-consumer.ts';
-import { type RawRecord, readRawBatch } from '../../src/kafka/raw-batch-reader.ts';
 import { silentLogger } from '../../src/log.ts';
 import { LOCAL_KAFKA } from '../../tools/services/paths.ts';
 import { createTopic, produce } from '../helpers/kafka.ts';
+import { type RawRecord, readRawBatch } from '../helpers/raw-batch.ts';
 import { uniqueName, waitFor } from '../helpers/wait.ts';
 
 const PLAINTEXT: KafkaConnection = { bootstrapServers: [LOCAL_KAFKA.plaintext], protocol: 'PLAINTEXT' };

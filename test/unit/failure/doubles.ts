@@ -131,8 +131,12 @@ export class MemoryJobs implements RunnerJobStore {
     });
   }
 
+  /** Lease attempts refused because another runner holds the lease. */
+  refusedLeases = 0;
+
   async lease(ref: JobRef, token: string): Promise<boolean> {
     const holder = this.leases.get(key(ref));
+    if (holder !== undefined && holder !== token) this.refusedLeases += 1;
     if (holder !== undefined && holder !== token) return false;
     this.leases.set(key(ref), token);
     return true;

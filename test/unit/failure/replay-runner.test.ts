@@ -196,7 +196,8 @@ describe('ReplayRunner', () => {
     const target = fakeTarget();
     const r = runner(t, target);
     r.start();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Several scans found the job and were refused its lease (a condition, not a sleep).
+    await waitFor('repeated lease refusals', () => t.jobs.refusedLeases >= 3);
     await r.close();
     assert.equal(target.invoked.length, 0);
     assert.equal((await t.jobs.status(ref))?.state, 'Running');

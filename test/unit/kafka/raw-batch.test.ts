@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { pack } from '../../../src/encode/pack.ts';
-import { readRawBatch } from '../../../src/kafka/raw-batch-reader.ts';
+import { readRawBatch } from '../../helpers/raw-batch.ts';
 
 /** Written by the native addon from four records produced to a 1-partition topic (see the test names). */
 const fixture = readFileSync(new URL('./fixtures/native-batch.bin', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * Reads a raw batch (docs/raw-batch-layout.md) back into record objects, for tests and tools that check
+ * Test helper: reads a raw batch (docs/raw-batch-layout.md) back into record objects, to check
  * what the consumers wrote; the hot path never builds these objects. A thin view over the encoder's
  * validating reader (src/encode/reader.ts), so there is one reader of the layout.
  * @throws EncodeError ENCODE_FAILED on a malformed or truncated buffer.
@@ -15,7 +15,7 @@ import {
   recordTimestampType,
   recordTopic,
   recordValue,
-} from '../encode/reader.ts';
+} from '../../src/encode/reader.ts';
 
 export type RawHeader = PackedHeader;
 
