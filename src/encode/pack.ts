@@ -45,23 +45,43 @@ const SMALL_COPY = 32;
 
 // Header names → UTF-8, interned. Bounded: high-cardinality names must not grow memory without limit.
 const NAME_CACHE_LIMIT = 1024;
-const nameCache = new Map<string, Uint8Array>();
+/** Names up to this many bytes are also kept as words (see HeaderName). */
+const WORDS_MAX = 62;
 
-// Last name seen at each of the first SLOTS header positions, and its bytes.
+interface HeaderName {
+  bytes: Uint8Array;
+  /**
+   * The name as the layout writes it (u16 length, then the bytes), zero-padded to whole little-endian
+   * 32-bit words: a few DataView stores instead of a byte loop, which costs about 1 ns per byte. The
+   * last word may spill up to 3 bytes into the value length, which is written right after it.
+   */
+  words: number[] | undefined;
+}
+const nameCache = new Map<string, HeaderName>();
+
+// Last name seen at each of the first SLOTS header positions, and its entry.
 const SLOTS = 8;
 const slotName: (string | undefined)[] = new Array(SLOTS).fill(undefined);
-const slotBytes: (Uint8Array | undefined)[] = new Array(SLOTS).fill(undefined);
+const slotEntry: (HeaderName | undefined)[] = new Array(SLOTS).fill(undefined);
 
-function nameBytes(name: string): Uint8Array {
-  let bytes = nameCache.get(name);
-  if (bytes === undefined) {
+function headerName(name: string): HeaderName {
+  let entry = nameCache.get(name);
+  if (entry === undefined) {
     // Buffer.from replaces lone surrogates with U+FFFD, so names are always valid UTF-8.
-    bytes = Buffer.from(name, 'utf8');
+    const bytes = Buffer.from(name, 'utf8');
     if (bytes.length > MAX_NAME_BYTES) throw fail(`header name longer than ${MAX_NAME_BYTES} bytes`);
+    let words: number[] | undefined;
+    if (bytes.length <= WORDS_MAX) {
+      const padded = new Uint8Array((bytes.length + 5) & ~3);
+      padded[0] = bytes.length;
+      padded.set(bytes, 2);
+      words = Array.from(new Int32Array(padded.buffer));
+    }
+    entry = { bytes, words };
     if (nameCache.size >= NAME_CACHE_LIMIT) nameCache.clear();
-    nameCache.set(name, bytes);
+    nameCache.set(name, entry);
   }
-  return bytes;
+  return entry;
 }
 
 function fail(message: string, index?: number): EncodeError {
@@ -98,11 +118,36 @@ function topicTable(messages: readonly MessageLike[]): TopicTable {
 
 function copy(out: Uint8Array, pos: number, src: Uint8Array): void {
   const n = src.length;
-  if (n <= SMALL_COPY) {
-    for (let j = 0; j < n; j++) out[pos + j] = src[j] as number;
-  } else {
+  if (n > SMALL_COPY) {
     out.set(src, pos);
+    return;
   }
+  // Straight-line stores for the first 8 and 16 bytes (keys, ids, trace ids): about a third faster
+  // than the loop, which pays an index add, overflow check and two bounds checks per byte.
+  let j = 0;
+  if (n >= 8) {
+    out[pos] = src[0] as number;
+    out[pos + 1] = src[1] as number;
+    out[pos + 2] = src[2] as number;
+    out[pos + 3] = src[3] as number;
+    out[pos + 4] = src[4] as number;
+    out[pos + 5] = src[5] as number;
+    out[pos + 6] = src[6] as number;
+    out[pos + 7] = src[7] as number;
+    j = 8;
+    if (n >= 16) {
+      out[pos + 8] = src[8] as number;
+      out[pos + 9] = src[9] as number;
+      out[pos + 10] = src[10] as number;
+      out[pos + 11] = src[11] as number;
+      out[pos + 12] = src[12] as number;
+      out[pos + 13] = src[13] as number;
+      out[pos + 14] = src[14] as number;
+      out[pos + 15] = src[15] as number;
+      j = 16;
+    }
+  }
+  for (; j < n; j++) out[pos + j] = src[j] as number;
 }
 
 function defer(deferred: DeferredFields, pos: number, field: Uint8Array): void {
@@ -147,7 +192,8 @@ function measure(messages: readonly MessageLike[], from: number): number {
     const headers = m.headers;
     if (headers) {
       for (const h of headers) {
-        for (const name in h) size += 6 + nameBytes(name).length + Math.max(0, headerValueLength(h[name]));
+        for (const name in h)
+          size += 6 + headerName(name).bytes.length + Math.max(0, headerValueLength(h[name]));
       }
     }
   }
@@ -250,16 +296,18 @@ export function packInto(
           for (const name in h) {
             // The same names come back in the same positions record after record: object keys are
             // interned strings, so this compare is usually a pointer compare and saves the Map lookup.
-            let nb: Uint8Array;
+            let entry: HeaderName;
             if (j < SLOTS && slotName[j] === name) {
-              nb = slotBytes[j] as Uint8Array;
+              entry = slotEntry[j] as HeaderName;
             } else {
-              nb = nameBytes(name);
+              entry = headerName(name);
               if (j < SLOTS) {
                 slotName[j] = name;
-                slotBytes[j] = nb;
+                slotEntry[j] = entry;
               }
             }
+            const nb = entry.bytes;
+            const words = entry.words;
             const v = h[name];
             const n = headerValueLength(v);
             q = pos + 6 + nb.length + Math.max(n, 0);
@@ -268,15 +316,14 @@ export function packInto(
               pos = start;
               break records;
             }
-            // Byte stores: measurably faster than DataView calls in this small loop.
-            out[pos] = nb.length & 255;
-            out[pos + 1] = nb.length >>> 8;
-            copy(out, pos + 2, nb);
+            if (words !== undefined) {
+              for (let w = 0; w < words.length; w++) view.setInt32(pos + 4 * w, words[w] as number, true);
+            } else {
+              view.setUint16(pos, nb.length, true);
+              copy(out, pos + 2, nb);
+            }
             pos += 2 + nb.length;
-            out[pos] = n & 255;
-            out[pos + 1] = (n >> 8) & 255;
-            out[pos + 2] = (n >> 16) & 255;
-            out[pos + 3] = (n >> 24) & 255;
+            view.setInt32(pos, n, true);
             pos += 4;
             if (n > 0) {
               if (typeof v === 'string') text.write(v, pos, n, 'utf8');

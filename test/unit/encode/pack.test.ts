@@ -84,6 +84,36 @@ describe('pack and read the raw-batch layout', () => {
     assert.deepEqual([...recordOffsets(batch)], [100, 7, 101]);
   });
 
+  it('round-trips names and short fields of every length around the fast paths (words, 8/16-byte copies)', () => {
+    // Names up to 62 bytes are written as whole words, longer ones (and u16 lengths > 255) byte-wise.
+    const names = [0, 1, 2, 3, 4, 5, 61, 62, 63, 64, 300].map((n) => 'n'.repeat(n));
+    names.push('ünï-ü'.repeat(13)); // 91 bytes of UTF-8
+    const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
+    const messages: MessageLike[] = names.map((name, i) => ({
+      topic: 't',
+      partition: 0,
+      offset: i,
+      key: bytes(i * 3),
+      value: bytes(40 - i),
+      headers: [{ [name]: bytes(i + 6) }, { [`h${name}`]: bytes(33 - i) }, { x: null }],
+    }));
+    // The same batch twice: the second time the header names come from the per-position cache.
+    for (let round = 0; round < 2; round++) {
+      const batch = readPacked(pack(messages));
+      messages.forEach((m, i) => {
+        assert.deepEqual(plain(recordKey(batch, i)), [...(m.key as Uint8Array)]);
+        assert.deepEqual(plain(recordValue(batch, i)), [...(m.value as Uint8Array)]);
+        assert.deepEqual(
+          recordHeaders(batch, i).map((h) => [h.name, plain(h.value)]),
+          (m.headers ?? []).map((h) => {
+            const [name, value] = Object.entries(h)[0] as [string, Uint8Array | null];
+            return [name, plain(value)];
+          }),
+        );
+      });
+    }
+  });
+
   it('writes the same bytes as the native addon (test/unit/kafka/fixtures/native-batch.bin)', () => {
     const fixture = readFileSync(new URL('../kafka/fixtures/native-batch.bin', import.meta.url));
     const batch = readPacked(fixture);
