@@ -6,6 +6,10 @@
  * `nextOffset` is the next offset this partition may accept: records below it (prefetched copies seen
  * again after a seek, or records of a batch adopted from another instance) are dropped, so a record is
  * never buffered twice.
+ *
+ * Ownership: an appended batch's buffer belongs to this buffer (consumers hand out fresh ones). A
+ * buffer whose records were all copied elsewhere (sliced, concatenated) is released at once; one
+ * handed out whole by take() passes to the caller.
  */
 import type { RawBatch } from '../kafka/consumer.ts';
 
@@ -17,6 +21,8 @@ export interface PackedOps {
   slice(data: Uint8Array, from: number, to: number): Uint8Array;
   /** One packed batch holding the records of all parts, in order. */
   concat(parts: Uint8Array[]): Uint8Array;
+  /** Frees a buffer this batcher owns and no longer needs (src/release.ts). */
+  release(data: Uint8Array): void;
 }
 
 export interface TakenBatch {
@@ -58,9 +64,16 @@ export class PartitionBuffer {
     if (this.nextOffset !== undefined) {
       while (skip < offsets.length && (offsets[skip] as number) < this.nextOffset) skip += 1;
     }
-    if (skip === offsets.length) return 0;
-    data = skip > 0 ? this.ops.slice(data, skip, offsets.length) : data;
-    if (skip > 0) offsets = this.ops.offsets(data);
+    if (skip === offsets.length) {
+      this.ops.release(data);
+      return 0;
+    }
+    if (skip > 0) {
+      const original = data;
+      data = this.ops.slice(data, skip, offsets.length);
+      offsets = this.ops.offsets(data);
+      this.ops.release(original);
+    }
     this.chunks.push({ data, offsets });
     this.buffered += offsets.length;
     this.nextOffset = (offsets[offsets.length - 1] as number) + 1;
@@ -85,6 +98,8 @@ export class PartitionBuffer {
   take(maxRecords: number, nowMs: number): TakenBatch | undefined {
     if (this.buffered === 0) return undefined;
     const parts: Uint8Array[] = [];
+    /** Chunks whose records are copied out below: released once the copy is made. */
+    const copied: Uint8Array[] = [];
     let firstOffset = -1;
     let lastOffset = -1;
     let taken = 0;
@@ -103,6 +118,7 @@ export class PartitionBuffer {
         lastOffset = chunk.offsets[want - 1] as number;
         const rest = this.ops.slice(chunk.data, want, n);
         this.chunks[0] = { data: rest, offsets: this.ops.offsets(rest) };
+        copied.push(chunk.data);
         taken += want;
       }
     }
@@ -110,11 +126,14 @@ export class PartitionBuffer {
     // The window of what stays starts now: its records have waited since at most this poll.
     this.firstArrivalMs = this.buffered > 0 ? nowMs : undefined;
     const data = parts.length === 1 ? (parts[0] as Uint8Array) : this.ops.concat(parts);
+    if (parts.length > 1) copied.push(...parts);
+    for (const done of copied) this.ops.release(done);
     return { data, count: taken, firstOffset, lastOffset };
   }
 
   /** Forget everything buffered and accept records from `offset` on (after a seek or a rewind). */
   reset(offset: number | undefined): void {
+    for (const chunk of this.chunks) this.ops.release(chunk.data);
     this.chunks = [];
     this.buffered = 0;
     this.firstArrivalMs = undefined;

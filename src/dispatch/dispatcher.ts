@@ -119,15 +119,17 @@ export class Dispatcher {
   async submit(data: BatchJobData, payloads: Uint8Array[]): Promise<BatchJobData | undefined> {
     const id = jobId(data.partition, data.firstOffset);
     // Payload keys are unique per submission, so writing them cannot disturb an earlier job with
-    // the same id: one round trip writes the bytes and looks for that job.
-    const pipeline = this.options.redis.pipeline();
-    payloads.forEach((bytes, i) => {
-      pipeline.set(
-        data.payloadKeys[i] as string,
-        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      );
-    });
-    const [stale] = await Promise.all([this.queue.getJob(id), pipeline.exec()]);
+    // the same id: the writes and the lookup of that job go out together (one round trip). Plain
+    // commands, not a pipeline: ioredis joins a pipeline's commands into one more copy of the bytes.
+    const [stale] = await Promise.all([
+      this.queue.getJob(id),
+      ...payloads.map((bytes, i) =>
+        this.options.redis.set(
+          data.payloadKeys[i] as string,
+          Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        ),
+      ),
+    ]);
     if (stale) {
       const state = await stale.getState();
       if (state === 'completed' || state === 'failed') await stale.remove();

@@ -4,6 +4,7 @@
  * the header, the topic table and (when topic tables differ) each record's topicIndex are rewritten.
  */
 import { EncodeError } from '../errors.ts';
+import { releaseBuffer } from '../release.ts';
 import { HEADER_BYTES, MAGIC, MAX_BATCH_BYTES, MAX_TOPICS, VERSION } from './layout.ts';
 import { type PackedBatch, readPacked, recordOffsets } from './reader.ts';
 
@@ -99,9 +100,10 @@ export function concatPacked(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The three operations the batcher needs (src/batch/partition-buffer.ts `PackedOps`). */
+/** The operations the batcher needs (src/batch/partition-buffer.ts `PackedOps`). */
 export const packedOps = {
   offsets: packedOffsets,
   slice: slicePacked,
   concat: concatPacked,
+  release: releaseBuffer,
 } as const;

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { releaseBuffer } from '../release.ts';
 
 interface Task {
   id: number;
@@ -59,6 +60,8 @@ parentPort?.on('message', async (task: Task) => {
     const event = JSON.parse(
       Buffer.from(task.payload.buffer, task.payload.byteOffset, task.payload.byteLength).toString('utf8'),
     );
+    // The payload was transferred to this worker and is parsed: free it now, not at a later GC.
+    releaseBuffer(task.payload);
     const result = await handler(event, context);
     parentPort?.postMessage({
       id: task.id,

@@ -359,6 +359,7 @@ export class MappingRunner {
       if (dropped > 0) this.deps.events.filtered(m.uuid, dropped);
       if (kept === undefined) {
         // A batch filtered to nothing settles without an invocation; its offsets still advance.
+        this.deps.packed.release(data);
         await this.settled(partition, st, placeholder, { kind: 'success' });
         return;
       }
@@ -389,13 +390,21 @@ export class MappingRunner {
       ranges.push([offsets[p.firstRecord] as number, offsets[p.firstRecord + p.recordCount - 1] as number]);
       count += p.recordCount;
     });
+    // The packed batch is done with once its oversized records are cut out: free it now (src/release.ts).
+    const oversized = out.oversized.map((o) => ({
+      ...o,
+      packed: this.deps.packed.slice(data, o.index, o.index + 1),
+    }));
+    const oldest = recordTimestamp(readPacked(data), 0);
+    if (data !== taken.data) this.deps.packed.release(data);
+    this.deps.packed.release(taken.data);
     // Records too large for any payload leave through failure handling before the batch is submitted:
     // once stored, their offsets may be committed with the rest (invariant 2).
-    for (const o of out.oversized) {
+    for (const o of oversized) {
       this.deps.events.oversized(m.uuid, partition, o.offset);
       await this.deps.failures.handOff({
         mapping: m,
-        packed: this.deps.packed.slice(data, o.index, o.index + 1),
+        packed: o.packed,
         condition: 'MaximumPayloadSizeExceeded',
         error: `record of ${o.bytes} bytes exceeds the ${this.deps.maxPayloadBytes}-byte payload cap`,
         attempts: [],
@@ -407,7 +416,6 @@ export class MappingRunner {
       await this.settled(partition, st, placeholder, { kind: 'success' });
       return;
     }
-    const oldest = recordTimestamp(readPacked(data), 0);
     const inFlight: InFlight = {
       id: placeholder.id,
       data: this.jobData(partition, taken, keys, ranges, count, oldest),

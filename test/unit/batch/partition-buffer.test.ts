@@ -3,8 +3,14 @@ import { describe, it } from 'node:test';
 import { type PackedOps, PartitionBuffer } from '../../../src/batch/partition-buffer.ts';
 import type { RawBatch } from '../../../src/kafka/consumer.ts';
 
+/** Buffers the batcher released (cleared by each test that looks). */
+const released: Uint8Array[] = [];
+
 /** A stand-in layout for the buffer's logic: one f64 offset per record. The real layout has its own tests. */
 const ops: PackedOps = {
+  release: (data) => {
+    released.push(data);
+  },
   offsets: (data) => new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
   slice: (data, from, to) =>
     new Uint8Array(data.buffer.slice(data.byteOffset + from * 8, data.byteOffset + to * 8)),
@@ -90,5 +96,38 @@ describe('PartitionBuffer', () => {
     const batch = raw(0, 4);
     b.append(batch, 0);
     assert.equal(b.take(10, 0)?.data, batch.data);
+  });
+
+  it('releases each polled buffer once its records were copied out, never one it handed out or still holds', () => {
+    released.length = 0;
+    const b = new PartitionBuffer('t', 0, ops);
+    const first = raw(0, 60);
+    const second = raw(60, 60);
+    b.append(first, 0);
+    b.append(second, 0);
+    const taken = b.take(100, 0);
+    // Both polls were copied into the batch (first whole, second cut at 100) and are freed, as is the
+    // temporary slice of the second; the batch handed out and the 20 records kept are not.
+    assert.ok(taken);
+    assert.equal(released.length, 3);
+    assert.ok(released.includes(first.data) && released.includes(second.data));
+    assert.ok(!released.includes(taken.data));
+    assert.deepEqual(offsetsOf(b.take(100, 0)?.data ?? new Uint8Array()).length, 20);
+    released.length = 0;
+    b.append(raw(120, 3), 0);
+    b.reset(120);
+    assert.equal(released.length, 1, 'reset frees what it forgets');
+    const whole = raw(120, 5);
+    released.length = 0;
+    b.append(whole, 0);
+    assert.equal(b.take(10, 0)?.data, whole.data);
+    assert.deepEqual(released, [], 'a buffer handed out whole belongs to the caller');
+    const stale = raw(100, 5);
+    assert.equal(b.append(stale, 0), 0);
+    assert.deepEqual(released, [stale.data], 'a poll of records already seen is freed at once');
+    released.length = 0;
+    const overlap = raw(123, 5);
+    b.append(overlap, 0);
+    assert.deepEqual(released, [overlap.data], 'a poll cut below nextOffset is freed once sliced');
   });
 });
