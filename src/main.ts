@@ -13,6 +13,7 @@ import { createAdminApp } from './admin/app.ts';
 import type { Config } from './config/schema.ts';
 import { retryDelayMs } from './dispatch/backoff.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
+import { LocalPayloads } from './dispatch/local-payloads.ts';
 import { createProcessor, RetryLater } from './dispatch/processor.ts';
 import { createEncoder } from './encode/index.ts';
 import { packedOps } from './encode/packed.ts';
@@ -95,7 +96,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     timeoutMs: config.invokeTimeoutMs,
   });
   const encoder = createEncoder({ logger: logger.child('encoder') });
-  const localPayloads = new Map<string, Uint8Array>();
+  const localPayloads = new LocalPayloads();
   const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
   const healthStore = new PartitionHealthStore(redis, prefix);
   /** mapping → partition → the failure of its current batch, from the processor's reports. */

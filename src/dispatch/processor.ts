@@ -9,13 +9,14 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { classify, type Outcome } from '../invoke/outcome.ts';
 import type { TargetResolver } from '../invoke/resolve.ts';
-import type { InvokeResponse } from '../invoke/target.ts';
+import type { InvokeResponse, Target } from '../invoke/target.ts';
 import type { Logger } from '../log.ts';
 import type { Mapping } from '../mapping/types.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { packedFromPayloads } from './event-records.ts';
 import type { FailureSink } from './failure-sink.ts';
 import type { BatchJobData, BatchJobResult } from './job.ts';
+import type { LocalPayloads } from './local-payloads.ts';
 import { decide, type FailureCondition, type PolicySettings, recordAgeExceeded } from './retry-policy.ts';
 
 export class RetryLater extends Error {
@@ -45,7 +46,7 @@ export interface ProcessorDeps {
   targets: TargetResolver;
   redis: Redis;
   /** Payload bytes of batches submitted by this process: skips a Redis read on the common path. */
-  localPayloads: Map<string, Uint8Array>;
+  localPayloads: Pick<LocalPayloads, 'use' | 'done'>;
   backoff: BackoffPolicy;
   failures: FailureSink;
   report(event: ProcessingEvent): void;
@@ -76,14 +77,36 @@ function responseContext(response: InvokeResponse | undefined) {
 export function createProcessor(deps: ProcessorDeps) {
   const now = deps.now ?? Date.now;
 
-  async function loadPayloads(data: BatchJobData): Promise<Uint8Array[] | undefined> {
-    const out: Uint8Array[] = [];
-    for (const key of data.payloadKeys) {
-      const bytes = deps.localPayloads.get(key) ?? (await deps.redis.getBuffer(key));
-      if (!bytes) return undefined;
-      out.push(bytes);
+  /**
+   * The records of the payloads not yet delivered, as one packed batch; undefined when one is gone.
+   * Local bytes are marked in use meanwhile (src/dispatch/local-payloads.ts).
+   */
+  async function undeliveredRecords(data: BatchJobData): Promise<Uint8Array | undefined> {
+    const used: string[] = [];
+    try {
+      const payloads: Uint8Array[] = [];
+      for (const key of data.payloadKeys.slice(data.payloadsDone)) {
+        const local = deps.localPayloads.use(key);
+        if (local) used.push(key);
+        const bytes = local ?? (await deps.redis.getBuffer(key));
+        if (!bytes) return undefined;
+        payloads.push(bytes);
+      }
+      return packedFromPayloads(payloads);
+    } finally {
+      for (const key of used) deps.localPayloads.done(key);
     }
-    return out;
+  }
+
+  /** Invokes the target with one payload (local bytes, else read from Redis); undefined when it is gone. */
+  async function invokeWith(target: Target, key: string): Promise<InvokeResponse | undefined> {
+    const local = deps.localPayloads.use(key);
+    try {
+      const bytes = local ?? (await deps.redis.getBuffer(key));
+      return bytes ? await target.invoke(bytes) : undefined;
+    } finally {
+      if (local) deps.localPayloads.done(key);
+    }
   }
 
   async function giveUp(
@@ -95,9 +118,8 @@ export function createProcessor(deps: ProcessorDeps) {
   ): Promise<BatchJobResult> {
     const data = job.data;
     // Payloads already delivered are settled; the rest of the batch is what failed.
-    const payloads = await loadPayloads(data);
-    if (!payloads) return { kind: 'lost' };
-    const packed = packedFromPayloads(payloads.slice(data.payloadsDone));
+    const packed = await undeliveredRecords(data);
+    if (!packed) return { kind: 'lost' };
     let storedId: string;
     try {
       ({ storedId } = await deps.failures.handOff({
@@ -138,10 +160,9 @@ export function createProcessor(deps: ProcessorDeps) {
     const target = deps.targets.get(mapping.functionName);
     for (let i = data.payloadsDone; i < data.payloadKeys.length; i += 1) {
       const key = data.payloadKeys[i] as string;
-      const bytes = deps.localPayloads.get(key) ?? (await deps.redis.getBuffer(key));
-      if (!bytes) return { kind: 'lost' };
+      const response = await invokeWith(target, key);
+      if (!response) return { kind: 'lost' };
       const [first, last] = data.payloadRanges[i] as [number, number];
-      const response = await target.invoke(bytes);
       const outcome: Outcome = classify(
         response,
         { topic: data.topic, partition: data.partition, firstOffset: first, lastOffset: last },

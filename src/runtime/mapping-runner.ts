@@ -17,6 +17,7 @@ import { type PackedOps, PartitionBuffer, type TakenBatch } from '../batch/parti
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { FailureSink } from '../dispatch/failure-sink.ts';
 import { type BatchJobData, type BatchJobResult, jobId, payloadKey } from '../dispatch/job.ts';
+import type { LocalPayloads } from '../dispatch/local-payloads.ts';
 import { readPacked, recordTimestamp } from '../encode/reader.ts';
 import type { BatchEncoder } from '../encode/types.ts';
 import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
@@ -47,7 +48,7 @@ export interface RunnerDeps {
   packed: PackedOps;
   prefix: string;
   maxPayloadBytes: number;
-  localPayloads: Map<string, Uint8Array>;
+  localPayloads: LocalPayloads;
   events: RunnerEvents;
   /** Compiles FilterCriteria patterns into a predicate on record values; undefined = keep all. */
   compileFilters: (patterns: readonly string[]) => ((value: Uint8Array | null) => boolean) | undefined;
@@ -421,7 +422,7 @@ export class MappingRunner {
       data: this.jobData(partition, taken, keys, ranges, count, oldest),
     };
     if (!this.owns(partition, st) || st.inFlight !== placeholder) {
-      for (const key of keys) this.deps.localPayloads.delete(key);
+      for (const key of keys) this.deps.localPayloads.drop(key, { free: true });
       return; // revoked while encoding
     }
     st.inFlight = inFlight;
@@ -432,7 +433,7 @@ export class MappingRunner {
     );
     if (adopted) {
       // An earlier owner's job for the same first offset is still running: finish that batch instead.
-      for (const key of keys) this.deps.localPayloads.delete(key);
+      for (const key of keys) this.deps.localPayloads.drop(key, { free: true });
       this.deps.logger.info('adopting in-flight batch', { partition, firstOffset: adopted.firstOffset });
       inFlight.data = adopted;
       st.buffer.reset(adopted.lastOffset + 1);
@@ -447,7 +448,9 @@ export class MappingRunner {
     inFlight: InFlight,
     result: BatchJobResult,
   ): Promise<void> {
-    for (const key of inFlight.data.payloadKeys) this.deps.localPayloads.delete(key);
+    // A batch lost before its payload writes completed may still have bytes queued in the Redis client.
+    const free = result.kind !== 'lost';
+    for (const key of inFlight.data.payloadKeys) this.deps.localPayloads.drop(key, { free });
     if (!this.owns(partition, st) || st.inFlight !== inFlight) return; // fenced
     const data = inFlight.data;
     if (result.kind === 'success' || result.kind === 'given-up') {

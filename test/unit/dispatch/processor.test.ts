@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FailureSink } from '../../../src/dispatch/failure-sink.ts';
 import type { BatchJobData, BatchJobResult } from '../../../src/dispatch/job.ts';
+import { LocalPayloads } from '../../../src/dispatch/local-payloads.ts';
 import { createProcessor, RetryLater } from '../../../src/dispatch/processor.ts';
 import { referenceEncodeMessages } from '../../../src/encode/reference.ts';
 import type { TargetResolver } from '../../../src/invoke/resolve.ts';
@@ -55,6 +56,8 @@ function job(): Job<BatchJobData, BatchJobResult> {
 }
 
 function processor(response: InvokeResponse, failures: FailureSink) {
+  const local = new LocalPayloads(() => undefined);
+  local.set('k0', payload);
   const targets = {
     get: () => ({ kind: 'local', name: 'fn', invoke: async () => response }),
   } as unknown as TargetResolver;
@@ -62,7 +65,7 @@ function processor(response: InvokeResponse, failures: FailureSink) {
     getMapping: () => mapping,
     targets,
     redis: {} as Redis,
-    localPayloads: new Map([['k0', payload]]),
+    localPayloads: local,
     backoff: { baseDelayMs: 10, maxDelayMs: 100 },
     failures,
     report: () => undefined,

@@ -1,0 +1,73 @@
+/**
+ * Payload bytes of the batches this process submitted, kept in memory so that its own processor need
+ * not read them back from Redis (Redis holds the same bytes for other instances, adoption and replay).
+ *
+ * The store owns each buffer and frees it (src/release.ts) as soon as nobody needs it: the runner
+ * drops a key when its batch settled, and an invocation still using the bytes at that moment (a job
+ * BullMQ found stalled and runs a second time) keeps them until it ends. Freed promptly, a batch's
+ * megabytes leave the process at once instead of at some later GC.
+ */
+import { releaseBuffer } from '../release.ts';
+
+interface Entry {
+  bytes: Uint8Array;
+  users: number;
+  /** Dropped by the runner while still in use: freed when the last use ends. */
+  dropped: boolean;
+  free: boolean;
+}
+
+export class LocalPayloads {
+  readonly #entries = new Map<string, Entry>();
+  readonly #release: (bytes: Uint8Array) => void;
+
+  constructor(release: (bytes: Uint8Array) => void = releaseBuffer) {
+    this.#release = release;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Takes over `bytes` (the caller keeps no other reference it will use after dropping the key). */
+  set(key: string, bytes: Uint8Array): void {
+    this.#entries.set(key, { bytes, users: 0, dropped: false, free: true });
+  }
+
+  /** The bytes, for the submitting runner only (it holds the key until it drops it). */
+  get(key: string): Uint8Array | undefined {
+    return this.#entries.get(key)?.bytes;
+  }
+
+  /** The bytes for one use (an invocation, a hand-off to failure handling); end it with `done`. */
+  use(key: string): Uint8Array | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry || entry.dropped) return undefined;
+    entry.users += 1;
+    return entry.bytes;
+  }
+
+  done(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    entry.users -= 1;
+    if (entry.users <= 0 && entry.dropped) this.#forget(key, entry);
+  }
+
+  /**
+   * The runner is finished with the key. `free: false` when the bytes may still be referenced outside
+   * this store (a write to Redis that never completed): they are then left to the GC.
+   */
+  drop(key: string, options: { free: boolean }): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    entry.free &&= options.free;
+    if (entry.users > 0) entry.dropped = true;
+    else this.#forget(key, entry);
+  }
+
+  #forget(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    if (entry.free) this.#release(entry.bytes);
+  }
+}
