@@ -39,7 +39,7 @@ export function createEncoder(options: CreateEncoderOptions = {}): BatchEncoder 
   let simdFailure = '';
   if (prefer === 'wasm-simd') {
     try {
-      return log(loadWasm('simd'), 'WebAssembly SIMD128 available');
+      return log(loadWasm('simd'), 'WebAssembly SIMD128 and relaxed SIMD available');
     } catch (error) {
       simdFailure = reason(error);
     }

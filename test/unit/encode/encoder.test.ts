@@ -77,7 +77,7 @@ describe('createEncoder', () => {
     // The runtime holds it as Pick<BatchEncoder, 'encode'> (src/runtime/mapping-runner.ts).
     const encoder: Pick<BatchEncoder, 'encode' | 'kind'> = createEncoder({ logger });
     assert.equal(encoder.kind, 'wasm-simd');
-    assert.deepEqual(lines, ['event encoder: wasm-simd (WebAssembly SIMD128 available)']);
+    assert.deepEqual(lines, ['event encoder: wasm-simd (WebAssembly SIMD128 and relaxed SIMD available)']);
   });
 
   it('falls back to the scalar build, then to the JS writer, saying why', () => {
