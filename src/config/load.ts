@@ -37,6 +37,7 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['AWS_REGION', ['aws', 'region'], String],
   ['KLB_ACCOUNT_ID', ['aws', 'accountId'], String],
   ['KLB_FUNCTIONS_DIR', ['functionsDir'], String],
+  ['KLB_LOCAL_CONCURRENCY', ['localConcurrency'], Number],
   ['KLB_CONSUMER', ['consumer'], String],
   ['KLB_MAX_PAYLOAD_BYTES', ['maxPayloadBytes'], Number],
   ['KLB_RETRY_BASE_DELAY_MS', ['retry', 'baseDelayMs'], Number],

@@ -2,6 +2,7 @@
  * The one configuration schema. Loaded once (src/config/load.ts) from a JSON file and environment
  * variables, validated here, then frozen; nothing else reads process.env.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
@@ -56,6 +57,17 @@ export const configSchema = z.strictObject({
     .prefault({}),
   functionsDir: z.string().default('functions'),
   functions: z.record(z.string(), functionSchema).default({}),
+  /**
+   * Worker threads per local function: how many of its invocations run at once. They exist to keep
+   * function CPU off the poll loop's thread, so the default is one per core beyond the main thread;
+   * each costs tens of MB under load. Raise it for functions that mostly wait on I/O.
+   */
+  localConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.max(1, Math.min(4, availableParallelism() - 1))),
   clusters: z.record(z.string(), clusterSchema).default({}),
   secrets: z.record(z.string(), secretSchema).default({}),
   /** Mappings declared in config: CreateEventSourceMapping request bodies, created if absent. */

@@ -15,6 +15,8 @@ export interface ResolverOptions {
   functions: Record<string, FunctionConfig>;
   region: string;
   timeoutMs: number;
+  /** Worker threads per local function (default: the local target's own). */
+  localConcurrency?: number;
   /** Overrides the SDK's endpoint resolution for Lambda targets (tests, embedded use). */
   lambdaEndpoint?: string;
 }
@@ -45,7 +47,14 @@ export function createTargetResolver(options: ResolverOptions) {
         registered && 'module' in registered
           ? resolve(registered.module)
           : findLocalFunction(options.functionsDir, name);
-      if (modulePath) return createLocalTarget({ name, modulePath, timeoutMs: options.timeoutMs });
+      if (modulePath) {
+        return createLocalTarget({
+          name,
+          modulePath,
+          timeoutMs: options.timeoutMs,
+          ...(options.localConcurrency ? { maxWorkers: options.localConcurrency } : {}),
+        });
+      }
     }
     return createLambdaTarget({
       functionName: name,
