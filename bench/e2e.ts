@@ -8,7 +8,7 @@
  *    spawn to "everything committed":
  *      - bare binding `consume(10000)` (fetch.queue.backoff.ms=10, commit per batch) — the baseline;
  *      - bare native addon (same loop through its BatchConsumer adapter);
- *      - the bridge (`node src/cli.ts serve`, mapping declared in config, BatchSize 1000, local no-op
+ *      - the bridge (`bin/kafka-lambda-bridge.js serve` with its node flags, mapping declared in config, BatchSize 1000, local no-op
  *        function) with the native consumer, then with KLB_CONSUMER=binding; completion is polled
  *        from the group's committed offsets (admin client, every 50 ms).
  *    "steady" rates leave out start-up: records committed after the first commit, over the time

@@ -1,19 +1,27 @@
 /**
- * Runs the bridge as the user would: `node src/cli.ts serve` in a child process, configured by a
- * KLB_CONFIG file — a unique Redis prefix, the admin API open on a random loopback port, the
+ * Runs the bridge as the user would: the installed command (`bin/kafka-lambda-bridge.js serve`, with
+ * its node flags) in a child process, configured by a KLB_CONFIG file — a unique Redis prefix, the admin API open on a random loopback port, the
  * benchmark's functions folder, and one mapping declared in config (its UUID is the consumer group).
  * Logs (JSON lines on stderr) go to a file next to the config, for post-mortems.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { openSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { REPO_ROOT } from '../../tools/services/paths.ts';
 import { BOOTSTRAP } from './kafka.ts';
 
 export const FUNCTIONS_DIR = join(REPO_ROOT, 'bench', 'functions');
-const CLI = join(REPO_ROOT, 'src', 'cli.ts');
+const BIN = join(REPO_ROOT, 'bin', 'kafka-lambda-bridge.js');
+
+/** The node flags the installed command runs with (its shebang line): the benchmark runs it the same way. */
+export function launchFlags(): string[] {
+  const first = readFileSync(BIN, 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\/usr\/bin\/env -S node(?<flags>( --?\S+)*)$/.exec(first);
+  if (!match) throw new Error(`unexpected shebang in ${BIN}: ${first}`);
+  return (match.groups?.flags ?? '').trim().split(' ').filter(Boolean);
+}
 
 export interface BridgeSpec {
   name: string;
@@ -69,7 +77,7 @@ export function startBridgeProcess(spec: BridgeSpec): BridgeProcess {
   const logFile = join(spec.dir, `${spec.name}.log`);
   const log = openSync(logFile, 'w');
   const spawnedAt = Date.now();
-  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), CLI, 'serve'], {
+  const child = spawn(process.execPath, [...launchFlags(), ...(spec.nodeArgs ?? []), BIN, 'serve'], {
     cwd: REPO_ROOT,
     env: {
       MALLOC_ARENA_MAX: '2',
