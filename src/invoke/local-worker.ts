@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { releaseBuffer } from '../release.ts';
+import { decodePayload } from './decode-payload.ts';
 
 interface Task {
   id: number;
@@ -57,9 +58,7 @@ parentPort?.on('message', async (task: Task) => {
   };
   try {
     const handler = await loadHandler();
-    const event = JSON.parse(
-      Buffer.from(task.payload.buffer, task.payload.byteOffset, task.payload.byteLength).toString('utf8'),
-    );
+    const event = JSON.parse(decodePayload(task.payload));
     // The payload was transferred to this worker and is parsed: free it now, not at a later GC.
     releaseBuffer(task.payload);
     const result = await handler(event, context);
