@@ -94,6 +94,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     functions: config.functions,
     region: config.aws.region,
     timeoutMs: config.invokeTimeoutMs,
+    localConcurrency: config.localConcurrency,
   });
   const encoder = createEncoder({ logger: logger.child('encoder') });
   const localPayloads = new LocalPayloads();
@@ -208,8 +209,8 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
         'auto.offset.reset': mapping.startingPosition === 'LATEST' ? 'latest' : 'earliest',
         // A crashed instance's partitions move on within seconds, not librdkafka's default 45 s.
         'session.timeout.ms': '10000',
-        // Prefetch at most 16 MiB per consumer (librdkafka's default is 64 MiB): memory, not speed.
-        'queued.max.messages.kbytes': '16384',
+        // Prefetch at most 8 MiB per consumer (librdkafka's default is 64 MiB): memory, not speed.
+        'queued.max.messages.kbytes': '8192',
         'heartbeat.interval.ms': '2000',
       },
       listener: {

@@ -85,6 +85,9 @@ impl BatchBuilder {
 
     /// Patches recordCount and byteLength and hands the buffer over.
     pub fn finish(mut self) -> (BatchInfo, Vec<u8>) {
+        // The buffer grew by doubling; JS holds the whole allocation until it frees the batch, so give
+        // back the unused tail (an in-place realloc, no copy).
+        self.buf.shrink_to_fit();
         let len = self.buf.len() as u32;
         self.buf[8..12].copy_from_slice(&self.count.to_le_bytes());
         self.buf[16..20].copy_from_slice(&len.to_le_bytes());

@@ -162,7 +162,7 @@ export class MappingRunner {
   }
 
   /**
-   * Backpressure. The loop stops polling while every partition already holds two batches (see
+   * Backpressure. The loop stops polling while every partition already holds a full batch (see
    * pollLoop); a partition is paused only when it alone piles up eight, and resumed at two. Pausing is
    * the expensive tool: librdkafka drops that partition's prefetched records and refetches them late.
    */
@@ -178,13 +178,14 @@ export class MappingRunner {
   }
 
   /**
-   * True when every owned partition is ready and already holds two batches: polling would only add
+   * True when every owned partition is ready and already holds a full batch: polling would only add
    * memory. A partition still being adopted keeps the loop polling, because the consumer's events
    * (and, for some adapters, the answers adoption waits for) arrive through poll.
    */
   private saturated(): boolean {
     if (this.parts.size === 0) return false;
-    const enough = this.mapping.batchSize * 2;
+    // One batch ready beside the one in flight keeps a partition busy; more is memory (measured).
+    const enough = this.mapping.batchSize;
     for (const st of this.parts.values()) if (!st.ready || st.buffer.count < enough) return false;
     return true;
   }
