@@ -145,6 +145,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
 
   const processor = createProcessor({
     getMapping: (uuid) => supervisor?.mapping(uuid),
+    lowWatermark: async (uuid, partition) => supervisor?.runnerOf(uuid)?.lowWatermark(partition),
     targets,
     redis,
     localPayloads,
@@ -263,6 +264,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     return {
       start: () => r.start(),
       update: (m) => r.update(m),
+      lowWatermark: (partition) => r.lowWatermark(partition),
       stop: async (ms) => {
         clearInterval(publishHealth);
         await r.stop(ms);

@@ -7,6 +7,7 @@
  */
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { packedOffsets, slicePacked } from '../encode/packed.ts';
 import { classify, type Outcome } from '../invoke/outcome.ts';
 import type { TargetResolver } from '../invoke/resolve.ts';
 import type { InvokeResponse, Target } from '../invoke/target.ts';
@@ -45,6 +46,8 @@ export interface ProcessorDeps {
   getMapping(uuid: string): Mapping | undefined;
   targets: TargetResolver;
   redis: Redis;
+  /** The partition's low watermark (via the mapping's consumer in this process), for expiry on retries. */
+  lowWatermark?: (mappingId: string, partition: number) => Promise<number | undefined>;
   /** Payload bytes of batches submitted by this process: skips a Redis read on the common path. */
   localPayloads: Pick<LocalPayloads, 'use' | 'done'>;
   backoff: BackoffPolicy;
@@ -115,11 +118,17 @@ export function createProcessor(deps: ProcessorDeps) {
     condition: FailureCondition,
     error: string,
     last: InvokeResponse | undefined,
+    /** Give up only the records below this offset and retry the rest (records that expired). */
+    below?: number,
   ): Promise<BatchJobResult> {
     const data = job.data;
     // Payloads already delivered are settled; the rest of the batch is what failed.
-    const packed = await undeliveredRecords(data);
-    if (!packed) return { kind: 'lost' };
+    const undelivered = await undeliveredRecords(data);
+    if (!undelivered) return { kind: 'lost' };
+    const offsets = packedOffsets(undelivered);
+    let count = offsets.length;
+    if (below !== undefined) while (count > 0 && (offsets[count - 1] as number) >= below) count -= 1;
+    const packed = count === offsets.length ? undelivered : slicePacked(undelivered, 0, count);
     let storedId: string;
     try {
       ({ storedId } = await deps.failures.handOff({
@@ -139,8 +148,27 @@ export function createProcessor(deps: ProcessorDeps) {
         deps.backoff.maxDelayMs,
       );
     }
-    deps.report({ kind: 'given-up', mappingId: data.mappingId, records: data.count, condition, storedId });
-    return { kind: 'given-up', storedId, condition };
+    deps.report({ kind: 'given-up', mappingId: data.mappingId, records: count, condition, storedId });
+    return below === undefined
+      ? { kind: 'given-up', storedId, condition }
+      : { kind: 'partial', retryFromOffset: below };
+  }
+
+  /**
+   * On a retry: the offset below which undelivered records of the batch have left the topic
+   * (retention), or undefined. AWS's default mode retries a failing batch "until the records expire";
+   * past that point the batch can no longer be read again from Kafka, so it stops being retried.
+   */
+  async function expiredBelow(data: BatchJobData): Promise<number | undefined> {
+    if (data.failedAttempts === 0 || deps.lowWatermark === undefined) return undefined;
+    const first = (data.payloadRanges[data.payloadsDone] as [number, number])[0];
+    try {
+      const low = await deps.lowWatermark(data.mappingId, data.partition);
+      return low !== undefined && low > first ? low : undefined;
+    } catch (error) {
+      deps.logger.debug('could not read the low watermark', { partition: data.partition, error });
+      return undefined;
+    }
   }
 
   return async function process(job: Job<BatchJobData, BatchJobResult>): Promise<BatchJobResult> {
@@ -156,6 +184,14 @@ export function createProcessor(deps: ProcessorDeps) {
         'records older than MaximumRecordAgeInSeconds',
         undefined,
       );
+    }
+    const expired = await expiredBelow(data);
+    if (expired !== undefined) {
+      const message = `records below offset ${expired} left the topic while the batch was retried`;
+      // All of it expired: give the batch up. Part of it: give up that part, retry from the rest.
+      return expired > data.lastOffset
+        ? giveUp(job, mapping, 'RecordsExpired', message, undefined)
+        : giveUp(job, mapping, 'RecordsExpired', message, undefined, expired);
     }
     const target = deps.targets.get(mapping.functionName);
     for (let i = data.payloadsDone; i < data.payloadKeys.length; i += 1) {

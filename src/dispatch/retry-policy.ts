@@ -13,7 +13,8 @@ import { type BackoffPolicy, retryDelayMs, throttleDelayMs } from './backoff.ts'
 export type FailureCondition =
   | 'RetryAttemptsExhausted'
   | 'MaximumRecordAgeExceeded'
-  | 'MaximumPayloadSizeExceeded';
+  | 'MaximumPayloadSizeExceeded'
+  | 'RecordsExpired';
 
 export type Decision =
   | { kind: 'retry'; delayMs: number }

@@ -7,13 +7,16 @@
 /**
  * Why a batch was given up. The first three are the runtime's (src/dispatch/retry-policy.ts), spelled
  * as in AWS's SQS/SNS failure records (lambda-esm.md §3.6; AWS has no documented record-age name for
- * Kafka); `FunctionError` is for a give-up without a retry budget. Stored as given.
+ * Kafka); `FunctionError` is for a give-up without a retry budget; `RecordsExpired` for records that
+ * left the topic (retention) while their batch was being retried — AWS's default mode retries "until
+ * the records expire". Stored as given.
  */
 export const FAILURE_CONDITIONS = [
   'RetryAttemptsExhausted',
   'MaximumRecordAgeExceeded',
   'MaximumPayloadSizeExceeded',
   'FunctionError',
+  'RecordsExpired',
 ] as const;
 export type FailureCondition = (typeof FAILURE_CONDITIONS)[number];
 

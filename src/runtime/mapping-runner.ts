@@ -562,6 +562,12 @@ export class MappingRunner {
     });
   }
 
+  /** The first offset still in the topic for a partition (records below it left by retention). */
+  async lowWatermark(partition: number): Promise<number> {
+    const { low } = await this.deps.consumer.watermarks({ topic: this.mapping.topic, partition }, 5_000);
+    return low;
+  }
+
   /** In-flight batches across owned partitions (for drain and health). */
   inFlightCount(): number {
     let n = 0;

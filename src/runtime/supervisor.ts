@@ -13,6 +13,8 @@ export interface Runner {
   start(): Promise<void>;
   stop(drainTimeoutMs: number): Promise<void>;
   update(mapping: Mapping): void;
+  /** The partition's low watermark (first offset still in the topic), through the runner's consumer. */
+  lowWatermark(partition: number): Promise<number>;
 }
 
 export interface SupervisorDeps {

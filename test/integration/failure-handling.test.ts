@@ -152,6 +152,46 @@ describe('failure handling', () => {
     });
   });
 
+  it('stops retrying records that left the topic (as AWS retries "until the records expire"): they are stored as RecordsExpired and the rest flows on', async () => {
+    const topic = uniqueName('expire');
+    await createTopic(topic, 1);
+    await produce(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ key: null, value: `e${i}` })),
+    );
+    // Offset 3 fails every time; the mapping retries forever (AWS's default).
+    writeFileSync(join(OUT_DIR, `${topic}.fail-0-3.count`), '1000000');
+    const uuid = await createMapping(tb, { FunctionName: 'recorder', Topics: [topic], BatchSize: 10 });
+    await waitFor('two failed attempts', () => invocations(topic).length >= 2);
+    // Retention deletes the head of the partition (Kafka's own DeleteRecords, as retention would).
+    const kafka = new KafkaJS.Kafka({
+      kafkaJS: { brokers: [BOOTSTRAP], logLevel: KafkaJS.logLevel.NOTHING },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '5' }] });
+    await admin.disconnect();
+    await waitCommitted(uuid, topic);
+
+    // Offsets 0–4 left the topic while their batch was retried: handed to failure handling, kept.
+    const list = await api('GET', `/2015-03-31/event-source-mappings/${uuid}/failed-batches`);
+    const batches = list.json.FailedBatches as Array<{
+      FirstOffset: number;
+      LastOffset: number;
+      Condition: string;
+    }>;
+    assert.deepEqual(
+      batches.map((b) => [b.FirstOffset, b.LastOffset, b.Condition]),
+      [[0, 4, 'RecordsExpired']],
+    );
+    // The records still in the topic were read again and delivered, once, in order.
+    assert.deepEqual(
+      invocations(topic, 'done').flatMap((l) => l.offsets),
+      [5, 6, 7, 8, 9],
+    );
+    assert.ok(invocations(topic).every((l) => l.offsets[0] === 0 || l.offsets[0] === 5));
+  });
+
   it('isolates a poison record (MaximumRetryAttempts 2, bisect): only it goes to the destination topic and the store; replay delivers it after the fix', async () => {
     const topic = uniqueName('poison');
     const dlt = `${topic}-dlt`;

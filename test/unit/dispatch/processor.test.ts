@@ -6,6 +6,7 @@ import type { FailureSink } from '../../../src/dispatch/failure-sink.ts';
 import type { BatchJobData, BatchJobResult } from '../../../src/dispatch/job.ts';
 import { LocalPayloads } from '../../../src/dispatch/local-payloads.ts';
 import { createProcessor, RetryLater } from '../../../src/dispatch/processor.ts';
+import { packedOffsets } from '../../../src/encode/packed.ts';
 import { referenceEncodeMessages } from '../../../src/encode/reference.ts';
 import type { TargetResolver } from '../../../src/invoke/resolve.ts';
 import type { InvokeResponse } from '../../../src/invoke/target.ts';
@@ -36,7 +37,7 @@ const payload = referenceEncodeMessages(
   { eventSource: 'SelfManagedKafka', bootstrapServers: 'b:9092' },
 ).payloads[0]?.bytes as Uint8Array;
 
-function job(): Job<BatchJobData, BatchJobResult> {
+function job(failedAttempts = 0): Job<BatchJobData, BatchJobResult> {
   const data: BatchJobData = {
     mappingId: 'm-1',
     topic: 't',
@@ -49,13 +50,17 @@ function job(): Job<BatchJobData, BatchJobResult> {
     payloadsDone: 0,
     createdAtMs: 0,
     oldestTimestampMs: 0,
-    failedAttempts: 0,
+    failedAttempts,
   };
   const j = { data, attemptsMade: 0, updateData: async (d: BatchJobData) => void Object.assign(j.data, d) };
   return j as unknown as Job<BatchJobData, BatchJobResult>;
 }
 
-function processor(response: InvokeResponse, failures: FailureSink) {
+function processor(
+  response: InvokeResponse,
+  failures: FailureSink,
+  extra: Partial<Parameters<typeof createProcessor>[0]> = {},
+) {
   const local = new LocalPayloads(() => undefined);
   local.set('k0', payload);
   const targets = {
@@ -70,6 +75,7 @@ function processor(response: InvokeResponse, failures: FailureSink) {
     failures,
     report: () => undefined,
     logger: silentLogger,
+    ...extra,
   });
 }
 
@@ -131,5 +137,62 @@ describe('processor', () => {
     await assert.rejects(run(j), (error: unknown) => error instanceof RetryLater && error.delayMs === 2500);
     assert.equal(j.data.failedAttempts, 0);
     assert.equal(j.data.throttles, 1);
+  });
+
+  it('stops retrying a batch whose records all left the topic: given up as RecordsExpired, records kept', async () => {
+    let handed: Uint8Array | undefined;
+    let invoked = 0;
+    const run = processor(
+      { status: 'function-error', durationMs: 1 },
+      {
+        handOff: async (input) => {
+          handed = input.packed;
+          assert.equal(input.condition, 'RecordsExpired');
+          return { storedId: 'e' };
+        },
+      },
+      {
+        lowWatermark: async () => 3,
+        targets: {
+          get: () => ({ kind: 'local', name: 'fn', invoke: async () => ({ status: 'ok', durationMs: 1 }) }),
+        } as unknown as TargetResolver,
+        report: (event) => {
+          if (event.kind === 'invoked') invoked += 1;
+        },
+      },
+    );
+    assert.deepEqual(await run(job(1)), { kind: 'given-up', storedId: 'e', condition: 'RecordsExpired' });
+    assert.equal(invoked, 0, 'an expired batch is not invoked again');
+    assert.deepEqual([...packedOffsets(handed ?? new Uint8Array())], [0, 1, 2]);
+  });
+
+  it('gives up only the expired head of a batch and retries from the first record still in the topic', async () => {
+    let handed: Uint8Array | undefined;
+    const run = processor(
+      { status: 'function-error', durationMs: 1 },
+      {
+        handOff: async (input) => {
+          handed = input.packed;
+          return { storedId: 'e' };
+        },
+      },
+      { lowWatermark: async () => 2 },
+    );
+    assert.deepEqual(await run(job(1)), { kind: 'partial', retryFromOffset: 2 });
+    assert.deepEqual([...packedOffsets(handed ?? new Uint8Array())], [0, 1]);
+  });
+
+  it('asks for the low watermark only when retrying, and keeps retrying when it cannot be read', async () => {
+    let asked = 0;
+    const lowWatermark = async () => {
+      asked += 1;
+      throw new Error('broker down');
+    };
+    const handOff = async () => ({ storedId: 'x' });
+    await processor({ status: 'ok', durationMs: 1 }, { handOff }, { lowWatermark })(job(0));
+    assert.equal(asked, 0);
+    const result = await processor({ status: 'ok', durationMs: 1 }, { handOff }, { lowWatermark })(job(1));
+    assert.equal(asked, 1);
+    assert.deepEqual(result, { kind: 'success' });
   });
 });
