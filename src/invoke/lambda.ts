@@ -11,6 +11,10 @@ type Sdk = typeof import('@aws-sdk/client-lambda');
 // Loaded on first use: a bridge whose functions are all local or HTTP never loads the SDK (≈ 30 MB
 // of RSS measured on Node 24).
 let sdk: Promise<Sdk> | undefined;
+function loadSdk(): Promise<Sdk> {
+  sdk ??= import('@aws-sdk/client-lambda');
+  return sdk;
+}
 
 export interface LambdaTargetOptions {
   functionName: string;
@@ -28,7 +32,7 @@ function errorName(error: unknown): string {
 export function createLambdaTarget(options: LambdaTargetOptions): Target {
   let client: Promise<{ lambda: LambdaClient; InvokeCommand: Sdk['InvokeCommand'] }> | undefined;
   const connect = () => {
-    client ??= (sdk ??= import('@aws-sdk/client-lambda')).then(({ LambdaClient, InvokeCommand }) => ({
+    client ??= loadSdk().then(({ LambdaClient, InvokeCommand }) => ({
       InvokeCommand,
       lambda: new LambdaClient({
         region: options.region,
