@@ -35,6 +35,7 @@ import { createMapping } from './mapping/resolve.ts';
 import { createRequestSchema } from './mapping/schema.ts';
 import type { ClusterRegistry, KafkaCluster, Mapping } from './mapping/types.ts';
 import { MappingRunner, type PartitionFailure } from './runtime/mapping-runner.ts';
+import { nativeTrim, startMemoryTrim } from './runtime/memory-trim.ts';
 import { Metrics, ProcessingResults } from './runtime/metrics.ts';
 import { PartitionHealthStore, partitionHealthJson } from './runtime/partition-health.ts';
 import { PROBLEMS } from './runtime/problems.ts';
@@ -98,6 +99,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
   });
   const encoder = createEncoder({ logger: logger.child('encoder') });
   const localPayloads = new LocalPayloads();
+  const stopTrim = startMemoryTrim(nativeTrim());
   const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
   const healthStore = new PartitionHealthStore(redis, prefix);
   /** mapping → partition → the failure of its current batch, from the processor's reports. */
@@ -347,6 +349,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
         await destinations.close();
         await targets.close();
         await redis.quit().catch(() => undefined);
+        stopTrim();
       })();
       return closing;
     },

@@ -37,6 +37,26 @@ const DEFAULTS: [(&str, &str); 2] = [("fetch.queue.backoff.ms", "10"), ("enable.
 /// Properties the addon always sets: commits are explicit, never implicit.
 const FORCED: [(&str, &str); 2] = [("enable.auto.commit", "false"), ("enable.auto.offset.store", "false")];
 
+/// Gives free memory held inside glibc's malloc arenas back to the OS (`malloc_trim(0)`); true when
+/// some was released. Batch buffers are allocated and freed by the megabyte on several threads, and
+/// glibc keeps freed chunks between live ones resident: under load that was 80+ MB of the bridge's RSS
+/// (measured with malloc_stats). A no-op returning false where the C library is not glibc.
+#[napi]
+pub fn trim_memory() -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim takes no pointers and is thread-safe (it locks each arena).
+        unsafe { malloc_trim(0) == 1 }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        false
+    }
+}
+
 #[napi]
 pub struct NativeConsumer {
     consumer: Mutex<Option<Arc<Kc>>>,

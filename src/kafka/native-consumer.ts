@@ -58,6 +58,8 @@ export interface NativeAddon {
     config: Record<string, string>,
     onEvent: (e: NativeEvent) => void,
   ) => NativeConsumerHandle;
+  /** glibc's malloc_trim(0): true when memory went back to the OS (src/runtime/memory-trim.ts). */
+  trimMemory?: () => boolean;
 }
 
 export const DEFAULT_ADDON_PATH = resolve(
