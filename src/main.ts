@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import Kafka from '@confluentinc/kafka-javascript';
 import { type ServerType, serve } from '@hono/node-server';
 import type { ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -27,6 +26,7 @@ import { compileFilters } from './filter/index.ts';
 import { createInvokeApi } from './invoke/invoke-api.ts';
 import { createTargetResolver } from './invoke/resolve.ts';
 import { clientConfig } from './kafka/client-config.ts';
+import { kafkaLibrary } from './kafka/client-library.ts';
 import { connectionFor } from './kafka/connection.ts';
 import { createConsumer } from './kafka/create-consumer.ts';
 import type { Logger } from './log.ts';
@@ -65,9 +65,10 @@ function bullConnection(redisUrl: string): ConnectionOptions {
 /** A KafkaJS-style admin client on the mapping's connection (offset lookups by timestamp). */
 async function kafkaAdmin(props: Record<string, string>) {
   const { 'bootstrap.servers': servers = '', ...rest } = props;
-  const kafka = new Kafka.KafkaJS.Kafka({
+  const { KafkaJS } = kafkaLibrary();
+  const kafka = new KafkaJS.Kafka({
     ...rest,
-    kafkaJS: { brokers: servers.split(','), logLevel: Kafka.KafkaJS.logLevel.NOTHING },
+    kafkaJS: { brokers: servers.split(','), logLevel: KafkaJS.logLevel.NOTHING },
   });
   const admin = kafka.admin();
   await admin.connect();

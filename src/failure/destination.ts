@@ -12,7 +12,7 @@
  * `send` throws when delivery fails (the handler logs, counts and marks the batch).
  */
 import { randomUUID } from 'node:crypto';
-import Kafka from '@confluentinc/kafka-javascript';
+import type Kafka from '@confluentinc/kafka-javascript';
 import type { EncodeOptions } from '../encode/envelope.ts';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../encode/envelope.ts';
 import { slicePacked } from '../encode/packed.ts';
@@ -20,12 +20,11 @@ import type { BatchEncoder } from '../encode/types.ts';
 import { BridgeError } from '../errors.ts';
 import type { KafkaConnection } from '../kafka/client-config.ts';
 import { clientConfig } from '../kafka/client-config.ts';
+import { kafkaLibrary } from '../kafka/client-library.ts';
 import type { Logger } from '../log.ts';
 import type { Mapping } from '../mapping/types.ts';
 import { type FailureContext, kafkaFailureRecord, metadataFailureRecord } from './records.ts';
 import type { DestinationState, ResponseContext } from './types.ts';
-
-const { KafkaJS } = Kafka;
 
 export type Destination =
   | { readonly kind: 'kafka'; readonly topic: string }
@@ -80,6 +79,7 @@ export const PRODUCER_DEFAULTS: Record<string, string | number> = {
 };
 
 export function confluentProducer(config: Record<string, string | number>): DestinationProducer {
+  const { KafkaJS } = kafkaLibrary();
   const producer = new KafkaJS.Kafka({}).producer({
     ...config,
     kafkaJS: { logLevel: KafkaJS.logLevel.NOTHING },

@@ -9,10 +9,10 @@
  * (it was re-assigned and restarted at the committed offset) only the part after the rewind is
  * kept. Duplicates are possible there, gaps are not.
  */
-import Kafka from '@confluentinc/kafka-javascript';
 import type { TimestampType } from '../encode/layout.ts';
 import { type MessageLike, pack } from '../encode/pack.ts';
 import { BridgeError } from '../errors.ts';
+import { kafkaLibrary } from './client-library.ts';
 import type {
   BatchConsumer,
   RawBatch,
@@ -131,7 +131,9 @@ export class BindingBatchConsumer implements BatchConsumer {
       };
     }
     const Ctor = (
-      Kafka as unknown as { KafkaConsumer: new (c: Record<string, unknown>, t: object) => BindingConsumer }
+      kafkaLibrary() as unknown as {
+        KafkaConsumer: new (c: Record<string, unknown>, t: object) => BindingConsumer;
+      }
     ).KafkaConsumer;
     // The binding applies topic-level properties only from its second argument.
     const topicConf: Record<string, unknown> = {};
