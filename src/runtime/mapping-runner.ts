@@ -73,8 +73,11 @@ interface PartitionState {
   paused: boolean;
   /** After a bisect: batches of at most `size` records until `until` is passed. */
   limit?: { size: number; until: number } | undefined;
-  /** Commits and cleanups of settled batches, in order, off the dispatch path. */
+  /** Commits and cleanups of settled batches, in order, off the dispatch path (see queueCommit). */
   commits: Promise<void>;
+  /** Settled batches waiting for the running commit to finish: committed together, at their end. */
+  pendingCommit?: { offset: number; records: number; done: InFlight[] } | undefined;
+  committing?: boolean;
   /** Next offset after the last settled batch (ahead of Kafka's committed offset while commits run). */
   settledOffset?: number | undefined;
 }
@@ -477,6 +480,11 @@ export class MappingRunner {
     }
   }
 
+  /**
+   * Commits the settled prefix behind the dispatch path. Commits are cumulative, so while one is in
+   * flight, the batches that settle meanwhile wait and go out as one commit of the furthest offset:
+   * a commit per batch fell behind when batches were small and many (a 500 ms window of 0).
+   */
   private queueCommit(
     partition: number,
     st: PartitionState,
@@ -484,19 +492,34 @@ export class MappingRunner {
     records: number,
     done: InFlight,
   ): void {
+    const pending = (st.pendingCommit ??= { offset, records: 0, done: [] });
+    pending.offset = Math.max(pending.offset, offset);
+    pending.records += records;
+    pending.done.push(done);
+    if (!st.committing) st.commits = this.flushCommits(partition, st);
+  }
+
+  private async flushCommits(partition: number, st: PartitionState): Promise<void> {
     const topic = this.mapping.topic;
-    st.commits = st.commits.then(async () => {
-      try {
+    st.committing = true;
+    try {
+      while (st.pendingCommit) {
+        const { offset, records, done } = st.pendingCommit;
+        st.pendingCommit = undefined;
         // A revoked partition's late commit could move a new owner's offset backwards: skip it.
         if (!this.owns(partition, st)) return;
-        await this.deps.consumer.commit([{ topic, partition, offset }]);
-        this.deps.events.committed(this.mapping.uuid, partition, offset, records);
-        await this.deps.dispatcher.cleanup(done.id, done.data);
-      } catch (error) {
-        // The next commit of this partition covers this one (commits are cumulative).
-        this.deps.logger.warn('commit failed', { partition, offset, error });
+        try {
+          await this.deps.consumer.commit([{ topic, partition, offset }]);
+          this.deps.events.committed(this.mapping.uuid, partition, offset, records);
+          await Promise.all(done.map((d) => this.deps.dispatcher.cleanup(d.id, d.data)));
+        } catch (error) {
+          // The next commit of this partition covers this one (commits are cumulative).
+          this.deps.logger.warn('commit failed', { partition, offset, error });
+        }
       }
-    });
+    } finally {
+      st.committing = false;
+    }
   }
 
   /** Bisect, partial batch response, or a batch lost from Redis: commit what settled, seek back. */
