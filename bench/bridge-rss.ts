@@ -55,7 +55,8 @@ const median = (xs: number[]) => {
 
 async function drain(admin: BenchAdmin, topic: string, ends: Map<number, number>, v: Variant, dir: string) {
   const bridge = startBridgeProcess({
-    name: v.name,
+    // The name becomes part of a Redis prefix: keep it to what the config accepts.
+    name: v.name.replace(/[^a-zA-Z0-9_-]/g, '-'),
     consumer: 'native',
     topic,
     dir,

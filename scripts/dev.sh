@@ -7,5 +7,5 @@ bash "$ROOT/scripts/setup.sh"
 # shellcheck disable=SC1091
 source "${KLB_CACHE_DIR:-$ROOT/.cache}/env.sh"
 cd "$ROOT"
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 exec node --max-semi-space-size=2 bin/kafka-lambda-bridge.js dev "$@"

@@ -80,7 +80,7 @@ export function startBridgeProcess(spec: BridgeSpec): BridgeProcess {
   const child = spawn(process.execPath, [...launchFlags(), ...(spec.nodeArgs ?? []), BIN, 'serve'], {
     cwd: REPO_ROOT,
     env: {
-      MALLOC_ARENA_MAX: '2',
+      MALLOC_ARENA_MAX: '1',
       ...process.env,
       ...spec.env,
       KLB_CONFIG: configFile,
