@@ -492,7 +492,8 @@ export class MappingRunner {
     records: number,
     done: InFlight,
   ): void {
-    const pending = (st.pendingCommit ??= { offset, records: 0, done: [] });
+    st.pendingCommit ??= { offset, records: 0, done: [] };
+    const pending = st.pendingCommit;
     pending.offset = Math.max(pending.offset, offset);
     pending.records += records;
     pending.done.push(done);
