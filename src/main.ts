@@ -213,8 +213,8 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
         'auto.offset.reset': mapping.startingPosition === 'LATEST' ? 'latest' : 'earliest',
         // A crashed instance's partitions move on within seconds, not librdkafka's default 45 s.
         'session.timeout.ms': '10000',
-        // Prefetch at most 8 MiB per consumer (librdkafka's default is 64 MiB): memory, not speed.
-        'queued.max.messages.kbytes': '8192',
+        // Bounded prefetch (librdkafka's default is 64 MiB per consumer): see config prefetchKiB.
+        'queued.max.messages.kbytes': String(config.prefetchKiB),
         'heartbeat.interval.ms': '2000',
       },
       listener: {
