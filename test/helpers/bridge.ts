@@ -115,13 +115,22 @@ export async function waitCommitted(
   timeoutMs = 120_000,
 ): Promise<Map<number, number>> {
   const ends = await endOffsets(topic);
-  return waitFor(
-    `group ${group} to commit the end of ${topic}`,
-    async () => {
-      const committed = await committedOffsets(group, topic);
-      for (const [p, end] of ends) if (committed.get(p) !== end) return undefined;
-      return committed;
-    },
-    { timeoutMs, intervalMs: 200 },
-  );
+  let last = new Map<number, number>();
+  try {
+    return await waitFor(
+      `group ${group} to commit the end of ${topic}`,
+      async () => {
+        last = await committedOffsets(group, topic);
+        for (const [p, end] of ends) if (last.get(p) !== end) return undefined;
+        return last;
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
+  } catch (error) {
+    // Which partitions stopped short, and where: the first thing to know about a stall.
+    const behind = [...ends]
+      .filter(([p, end]) => last.get(p) !== end)
+      .map(([p, end]) => `${p}: ${last.get(p) ?? 'none'} of ${end}`);
+    throw new Error(`${(error as Error).message} (committed/end — ${behind.join(', ')})`, { cause: error });
+  }
 }
