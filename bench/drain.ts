@@ -1,21 +1,21 @@
 /**
  * Drain benchmark: how fast each consumer empties a topic of 8 partitions × 125,000 records
  * (16 B keys, 1 KB values, 2 headers), each with a fresh consumer group, from subscribe to the last
- * record. The Node consumers commit explicit offsets after every batch (awaited; the next poll is
- * already in flight, as the bridge does it). Time runs from before connect (group join included) to the
- * arrival of the last record; leaving the group afterwards is not part of a drain. Run: npm run bench:drain (needs the local broker and
+ * record. The Node consumers (bench/lib/drain.ts, shared with bench:e2e) commit explicit offsets after
+ * every batch (awaited; the next poll is already in flight, as the bridge does it). Time runs from before
+ * connect (group join included) to the acknowledged commit of the last record (kcat: its last record);
+ * leaving the group afterwards is not part of a drain. Run: npm run bench:drain (needs the local broker and
  * native/kafka-lambda-bridge.node). The topic is produced once with kcat and reused.
  *
  * Last line: RESULT {"native_rps":…,"binding_rps":…,"kcat_rps":…,"ratio":…}, ratio = native/binding.
  */
 import { spawn } from 'node:child_process';
-import Kafka from '@confluentinc/kafka-javascript';
 import { BindingBatchConsumer } from '../src/kafka/binding-consumer.ts';
-import type { BatchConsumer, TopicPartitionOffset } from '../src/kafka/consumer.ts';
 import { loadNativeAddon, NativeBatchConsumer } from '../src/kafka/native-consumer.ts';
 import { silentLogger } from '../src/log.ts';
 import { createTopic, endOffsets } from '../test/helpers/kafka.ts';
 import { LOCAL_KAFKA } from '../tools/services/paths.ts';
+import { bareConfig, type DrainSpec, type DrainTimes, drainAdapter, drainBindingBare } from './lib/drain.ts';
 
 const BOOTSTRAP = LOCAL_KAFKA.plaintext;
 const PARTITIONS = 8;
@@ -76,14 +76,13 @@ interface Drained {
   records: number;
   /** performance.now() when the last record arrived: leaving the group afterwards is not draining. */
   lastAt: number;
-  cpuSeconds?: number;
 }
 
-/** Times from before connect (so the group join counts) to the last record. */
+/** Times from before the process starts (so its group join counts) to the last record. */
 async function timed(name: string, body: () => Promise<Drained>): Promise<Run> {
   const started = performance.now();
-  const { records, lastAt, cpuSeconds } = await body();
-  return { name, records, seconds: (lastAt - started) / 1000, cpuSeconds };
+  const { records, lastAt } = await body();
+  return { name, records, seconds: (lastAt - started) / 1000 };
 }
 
 const cpuSince = (start: NodeJS.CpuUsage) => {
@@ -91,89 +90,21 @@ const cpuSince = (start: NodeJS.CpuUsage) => {
   return (used.user + used.system) / 1e6;
 };
 
-/** A BatchConsumer drain: poll N+1 is in flight while batch N's offsets are committed. */
-async function drainAdapter(consumer: BatchConsumer): Promise<Drained> {
-  const cpu = process.cpuUsage();
-  await consumer.connect();
-  consumer.subscribe([TOPIC]);
-  let seen = 0;
-  let next = consumer.poll(BATCH, 500);
-  while (seen < TOTAL) {
-    const batches = await next;
-    next = consumer.poll(BATCH, 500);
-    const offsets: TopicPartitionOffset[] = [];
-    for (const b of batches) {
-      seen += b.count;
-      offsets.push({ topic: b.topic, partition: b.partition, offset: b.lastOffset + 1 });
-    }
-    if (offsets.length > 0) await consumer.commit(offsets);
-  }
-  const drained = { records: seen, lastAt: performance.now(), cpuSeconds: cpuSince(cpu) };
-  await next.catch(() => undefined);
-  await consumer.disconnect();
-  return drained;
-}
-
 const listener = { onRebalance: () => undefined, onError: () => undefined };
-const config = (name: string) => ({
-  'bootstrap.servers': BOOTSTRAP,
-  'group.id': group(name),
-  'auto.offset.reset': 'earliest',
-});
 
-interface RawMessage {
-  partition: number;
-  offset: number;
-}
-
-/** The binding's bare consume(n) with the measured settings, commit per batch: the baseline. */
-async function drainBindingBare(): Promise<Drained> {
+/**
+ * A Node drain from bench/lib/drain.ts (the same loops bench:e2e's bare contenders run), timed from
+ * before connect to the acknowledged commit of the last record, with this process's CPU meanwhile.
+ */
+async function nodeDrain(name: string, run: (spec: DrainSpec) => Promise<DrainTimes>): Promise<Run> {
   const cpu = process.cpuUsage();
-  const { 'auto.offset.reset': reset, ...global } = config('binding');
-  const Ctor = (Kafka as unknown as { KafkaConsumer: new (g: object, t: object) => BareConsumer })
-    .KafkaConsumer;
-  const c = new Ctor(
-    {
-      ...global,
-      'enable.auto.commit': false,
-      'fetch.queue.backoff.ms': 10,
-      'queued.max.messages.kbytes': 16384,
-    },
-    { 'auto.offset.reset': reset },
-  );
-  await new Promise((res, rej) => c.connect({ timeout: 10_000 }, (err) => (err ? rej(err) : res(undefined))));
-  c.setDefaultConsumeTimeout(500);
-  // Return what is there once a first record came (as the adapter does), not wait 500 ms for 10,000.
-  c.setDefaultIsTimeoutOnlyForFirstMessage(true);
-  c.subscribe([TOPIC]);
-  const consume = () =>
-    new Promise<RawMessage[]>((res, rej) => c.consume(BATCH, (err, m) => (err ? rej(err) : res(m))));
-  let seen = 0;
-  let next = consume();
-  while (seen < TOTAL) {
-    const messages = await next;
-    next = consume();
-    const last = new Map<number, number>();
-    for (const m of messages) last.set(m.partition, m.offset);
-    seen += messages.length;
-    const offsets = [...last].map(([partition, offset]) => ({ topic: TOPIC, partition, offset: offset + 1 }));
-    if (offsets.length > 0)
-      await new Promise<void>((res, rej) => c.commitCb(offsets, (e) => (e ? rej(e) : res())));
-  }
-  const drained = { records: seen, lastAt: performance.now(), cpuSeconds: cpuSince(cpu) };
-  await next.catch(() => undefined);
-  await new Promise<void>((r) => c.disconnect(() => r()));
-  return drained;
-}
-
-interface BareConsumer {
-  connect(o: object, cb: (err: unknown) => void): void;
-  subscribe(t: string[]): void;
-  setDefaultConsumeTimeout(ms: number): void;
-  setDefaultIsTimeoutOnlyForFirstMessage(value: boolean): void;
-  consume(n: number, cb: (err: unknown, m: RawMessage[]) => void): void;
-  commitCb(o: TopicPartitionOffset[], cb: (err: unknown) => void): void;
-  disconnect(cb: () => void): void;
+  const t = await run({ topic: TOPIC, total: TOTAL, groupId: group(name), batch: BATCH });
+  return {
+    name,
+    records: t.records,
+    seconds: (t.lastCommitAt - t.connectAt) / 1000,
+    cpuSeconds: cpuSince(cpu),
+  };
 }
 
 /**
@@ -209,18 +140,22 @@ async function main(): Promise<void> {
   const kcat = await timed('kcat -C -G (librdkafka 2.0.2, no Node)', drainKcat);
   runs.push(kcat);
   say(row(kcat));
-  const native = await timed('native addon, commit per batch', () =>
+  const native = await nodeDrain('native addon, commit per batch', (spec) =>
     drainAdapter(
-      new NativeBatchConsumer(addon, { config: config('native'), listener, logger: silentLogger }),
+      new NativeBatchConsumer(addon, { config: bareConfig(spec.groupId), listener, logger: silentLogger }),
+      spec,
     ),
   );
   runs.push(native);
   say(row(native));
-  const binding = await timed('binding consume(10000), commit per batch', drainBindingBare);
+  const binding = await nodeDrain('binding consume(10000), commit per batch', drainBindingBare);
   runs.push(binding);
   say(row(binding));
-  const adapter = await timed('binding adapter (packs raw batches)', () =>
-    drainAdapter(new BindingBatchConsumer({ config: config('adapter'), listener, logger: silentLogger })),
+  const adapter = await nodeDrain('binding adapter (packs raw batches)', (spec) =>
+    drainAdapter(
+      new BindingBatchConsumer({ config: bareConfig(spec.groupId), listener, logger: silentLogger }),
+      spec,
+    ),
   );
   runs.push(adapter);
   say(row(adapter));
