@@ -23,6 +23,7 @@ import type { BatchEncoder } from '../encode/types.ts';
 import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
 import type { Logger } from '../log.ts';
 import type { Mapping } from '../mapping/types.ts';
+import { CommitQueue } from './commit-queue.ts';
 import type { PartitionHealth } from './partition-health.ts';
 import { connectionProblem } from './problems.ts';
 
@@ -73,11 +74,8 @@ interface PartitionState {
   paused: boolean;
   /** After a bisect: batches of at most `size` records until `until` is passed. */
   limit?: { size: number; until: number } | undefined;
-  /** Commits and cleanups of settled batches, in order, off the dispatch path (see queueCommit). */
-  commits: Promise<void>;
-  /** Settled batches waiting for the running commit to finish: committed together, at their end. */
-  pendingCommit?: { offset: number; records: number; done: InFlight[] } | undefined;
-  committing?: boolean;
+  /** Commits and cleanups of settled batches, in order, off the dispatch path. */
+  commits: CommitQueue<InFlight>;
   /** Next offset after the last settled batch (ahead of Kafka's committed offset while commits run). */
   settledOffset?: number | undefined;
 }
@@ -208,7 +206,7 @@ export class MappingRunner {
       ready: false,
       inFlight: undefined,
       paused: false,
-      commits: Promise.resolve(),
+      commits: this.commitQueue(partition, () => st),
     };
     this.parts.set(partition, st);
     void this.adopt(partition, st);
@@ -462,9 +460,9 @@ export class MappingRunner {
       st.settledOffset = data.lastOffset + 1;
       if (st.limit && data.lastOffset >= st.limit.until) st.limit = undefined;
       st.inFlight = undefined;
-      this.queueCommit(partition, st, data.lastOffset + 1, data.count, inFlight);
+      st.commits.add(data.lastOffset + 1, data.count, inFlight);
     } else {
-      await st.commits;
+      await st.commits.idle();
       try {
         await this.rewind(partition, st, data, result);
         await this.deps.dispatcher.cleanup(inFlight.id, data);
@@ -480,47 +478,22 @@ export class MappingRunner {
     }
   }
 
-  /**
-   * Commits the settled prefix behind the dispatch path. Commits are cumulative, so while one is in
-   * flight, the batches that settle meanwhile wait and go out as one commit of the furthest offset:
-   * a commit per batch fell behind when batches were small and many (a 500 ms window of 0).
-   */
-  private queueCommit(
-    partition: number,
-    st: PartitionState,
-    offset: number,
-    records: number,
-    done: InFlight,
-  ): void {
-    st.pendingCommit ??= { offset, records: 0, done: [] };
-    const pending = st.pendingCommit;
-    pending.offset = Math.max(pending.offset, offset);
-    pending.records += records;
-    pending.done.push(done);
-    if (!st.committing) st.commits = this.flushCommits(partition, st);
-  }
-
-  private async flushCommits(partition: number, st: PartitionState): Promise<void> {
+  /** A partition's commits (src/runtime/commit-queue.ts), fenced: never for a partition no longer ours. */
+  private commitQueue(partition: number, state: () => PartitionState): CommitQueue<InFlight> {
     const topic = this.mapping.topic;
-    st.committing = true;
-    try {
-      while (st.pendingCommit) {
-        const { offset, records, done } = st.pendingCommit;
-        st.pendingCommit = undefined;
+    return new CommitQueue<InFlight>({
+      commit: async (offset, records) => {
         // A revoked partition's late commit could move a new owner's offset backwards: skip it.
-        if (!this.owns(partition, st)) return;
-        try {
-          await this.deps.consumer.commit([{ topic, partition, offset }]);
-          this.deps.events.committed(this.mapping.uuid, partition, offset, records);
-          await Promise.all(done.map((d) => this.deps.dispatcher.cleanup(d.id, d.data)));
-        } catch (error) {
-          // The next commit of this partition covers this one (commits are cumulative).
-          this.deps.logger.warn('commit failed', { partition, offset, error });
-        }
-      }
-    } finally {
-      st.committing = false;
-    }
+        if (!this.owns(partition, state())) return false;
+        await this.deps.consumer.commit([{ topic, partition, offset }]);
+        this.deps.events.committed(this.mapping.uuid, partition, offset, records);
+        return true;
+      },
+      cleanup: async (done) => {
+        await Promise.all(done.map((d) => this.deps.dispatcher.cleanup(d.id, d.data)));
+      },
+      failed: (offset, error) => this.deps.logger.warn('commit failed', { partition, offset, error }),
+    });
   }
 
   /** Bisect, partial batch response, or a batch lost from Redis: commit what settled, seek back. */
@@ -613,7 +586,7 @@ export class MappingRunner {
         await Promise.race([this.progress.promise, new Promise((r) => (timer = setTimeout(r, left)))]);
         clearTimeout(timer);
       }
-      await Promise.all([...this.parts.values()].map((st) => st.commits));
+      await Promise.all([...this.parts.values()].map((st) => st.commits.idle()));
       this.running = false;
       await this.loop?.catch(() => undefined);
       await this.deps.consumer
