@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config/load.ts';
@@ -43,6 +43,22 @@ describe('loadConfig', () => {
         assert.match(error.message, /aws\.accountId/);
         return true;
       },
+    );
+  });
+
+  it('localConcurrency defaults to one worker per core beyond the main thread; both knobs take env values', () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.localConcurrency, Math.max(1, Math.min(4, availableParallelism() - 1)));
+    assert.equal(defaults.prefetchKiB, 8192);
+    const set = loadConfig({ KLB_LOCAL_CONCURRENCY: '3', KLB_PREFETCH_KIB: '4096' });
+    assert.equal(set.localConcurrency, 3);
+    assert.equal(set.prefetchKiB, 4096);
+    assert.throws(
+      () => loadConfig({ KLB_LOCAL_CONCURRENCY: '0', KLB_PREFETCH_KIB: '12' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /localConcurrency/.test(error.message) &&
+        /prefetchKiB/.test(error.message),
     );
   });
 
