@@ -205,8 +205,11 @@ describe('admin API fuzz', () => {
   it('random paths, methods and list queries', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD_');
     const segment = fc.string({ maxLength: 40 }).map((s) => encodeURIComponent(s));
+    // "." and ".." are dot segments: URL parsing resolves `${BASE}/.` to `${BASE}/` (the list, rightly
+    // 200) before any server sees it, so as a last segment they name no mapping and are left out.
+    const name = segment.filter((s) => !existing.includes(s) && s !== '' && s !== '.' && s !== '..');
     const path = fc.oneof(
-      segment.filter((s) => !existing.includes(s) && s !== '').map((s) => `${BASE}/${s}`),
+      name.map((s) => `${BASE}/${s}`),
       fc.tuple(segment, segment).map(([a, b]) => `${BASE}/${a}/${b}x`),
       segment.map((s) => `/2015-03-31/${s}x`),
       segment.map((s) => `/${s}x/nope`),
