@@ -12,6 +12,7 @@ import { type ConnectionOptions, type Job, Queue, QueueEvents, Worker } from 'bu
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
 import { type BatchJobData, type BatchJobResult, jobId, queueName } from './job.ts';
+import { setBytes } from './set-bytes.ts';
 
 export interface DispatcherOptions {
   mappingId: string;
@@ -119,17 +120,18 @@ export class Dispatcher {
   async submit(data: BatchJobData, payloads: Uint8Array[]): Promise<BatchJobData | undefined> {
     const id = jobId(data.partition, data.firstOffset);
     // Payload keys are unique per submission, so writing them cannot disturb an earlier job with
-    // the same id: the writes and the lookup of that job go out together (one round trip). Plain
-    // commands, not a pipeline: ioredis joins a pipeline's commands into one more copy of the bytes.
-    const [stale] = await Promise.all([
-      this.queue.getJob(id),
-      ...payloads.map((bytes, i) =>
-        this.options.redis.set(
-          data.payloadKeys[i] as string,
-          Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-        ),
-      ),
-    ]);
+    // the same id: the writes and the lookup of that job go out together (one round trip). Each
+    // write goes out without a copy of the bytes (src/dispatch/set-bytes.ts), so this returns, or
+    // throws, only once every write has settled: the caller may free the bytes after that.
+    const writes = payloads.map((bytes, i) =>
+      setBytes(this.options.redis, data.payloadKeys[i] as string, bytes),
+    );
+    let stale: Job<BatchJobData, BatchJobResult> | undefined;
+    try {
+      [stale] = await Promise.all([this.queue.getJob(id), ...writes]);
+    } finally {
+      await Promise.allSettled(writes);
+    }
     if (stale) {
       const state = await stale.getState();
       if (state === 'completed' || state === 'failed') await stale.remove();

@@ -3,8 +3,9 @@
  * not read them back from Redis (Redis holds the same bytes for other instances, adoption and replay).
  *
  * The store owns each buffer and frees it (src/release.ts) as soon as nobody needs it: the runner
- * drops a key when its batch settled, and an invocation still using the bytes at that moment (a job
- * BullMQ found stalled and runs a second time) keeps them until it ends. Freed promptly, a batch's
+ * drops a key when its batch settled, and a use still holding the bytes at that moment keeps them
+ * until it ends: the Redis write of the payload, which reads them in place (src/dispatch/set-bytes.ts),
+ * or an invocation (a job BullMQ found stalled and runs a second time). Freed promptly, a batch's
  * megabytes leave the process at once instead of at some later GC.
  */
 import { releaseBuffer } from '../release.ts';
@@ -14,7 +15,6 @@ interface Entry {
   users: number;
   /** Dropped by the runner while still in use: freed when the last use ends. */
   dropped: boolean;
-  free: boolean;
 }
 
 export class LocalPayloads {
@@ -31,7 +31,7 @@ export class LocalPayloads {
 
   /** Takes over `bytes` (the caller keeps no other reference it will use after dropping the key). */
   set(key: string, bytes: Uint8Array): void {
-    this.#entries.set(key, { bytes, users: 0, dropped: false, free: true });
+    this.#entries.set(key, { bytes, users: 0, dropped: false });
   }
 
   /** The bytes, for the submitting runner only (it holds the key until it drops it). */
@@ -39,7 +39,7 @@ export class LocalPayloads {
     return this.#entries.get(key)?.bytes;
   }
 
-  /** The bytes for one use (an invocation, a hand-off to failure handling); end it with `done`. */
+  /** The bytes for one use (the Redis write, an invocation, a hand-off to failure handling); end it with `done`. */
   use(key: string): Uint8Array | undefined {
     const entry = this.#entries.get(key);
     if (!entry || entry.dropped) return undefined;
@@ -54,20 +54,16 @@ export class LocalPayloads {
     if (entry.users <= 0 && entry.dropped) this.#forget(key, entry);
   }
 
-  /**
-   * The runner is finished with the key. `free: false` when the bytes may still be referenced outside
-   * this store (a write to Redis that never completed): they are then left to the GC.
-   */
-  drop(key: string, options: { free: boolean }): void {
+  /** The runner is finished with the key: the bytes are freed now, or when the last use ends. */
+  drop(key: string): void {
     const entry = this.#entries.get(key);
     if (!entry) return;
-    entry.free &&= options.free;
     if (entry.users > 0) entry.dropped = true;
     else this.#forget(key, entry);
   }
 
   #forget(key: string, entry: Entry): void {
     this.#entries.delete(key);
-    if (entry.free) this.#release(entry.bytes);
+    this.#release(entry.bytes);
   }
 }

@@ -424,18 +424,23 @@ export class MappingRunner {
       data: this.jobData(partition, taken, keys, ranges, count, oldest),
     };
     if (!this.owns(partition, st) || st.inFlight !== placeholder) {
-      for (const key of keys) this.deps.localPayloads.drop(key, { free: true });
+      for (const key of keys) this.deps.localPayloads.drop(key);
       return; // revoked while encoding
     }
     st.inFlight = inFlight;
     const settled = this.deps.dispatcher.wait(inFlight.id);
-    const adopted = await this.deps.dispatcher.submit(
-      inFlight.data,
-      keys.map((k) => this.deps.localPayloads.get(k) as Uint8Array),
-    );
+    // The Redis client reads the bytes in place while writing them: a use of each keeps them from
+    // being freed until submit returns, even if the batch settles meanwhile (a stale job's result).
+    const bytes = keys.map((k) => this.deps.localPayloads.use(k) as Uint8Array);
+    let adopted: BatchJobData | undefined;
+    try {
+      adopted = await this.deps.dispatcher.submit(inFlight.data, bytes);
+    } finally {
+      for (const key of keys) this.deps.localPayloads.done(key);
+    }
     if (adopted) {
       // An earlier owner's job for the same first offset is still running: finish that batch instead.
-      for (const key of keys) this.deps.localPayloads.drop(key, { free: true });
+      for (const key of keys) this.deps.localPayloads.drop(key);
       this.deps.logger.info('adopting in-flight batch', { partition, firstOffset: adopted.firstOffset });
       inFlight.data = adopted;
       st.buffer.reset(adopted.lastOffset + 1);
@@ -450,9 +455,7 @@ export class MappingRunner {
     inFlight: InFlight,
     result: BatchJobResult,
   ): Promise<void> {
-    // A batch lost before its payload writes completed may still have bytes queued in the Redis client.
-    const free = result.kind !== 'lost';
-    for (const key of inFlight.data.payloadKeys) this.deps.localPayloads.drop(key, { free });
+    for (const key of inFlight.data.payloadKeys) this.deps.localPayloads.drop(key);
     if (!this.owns(partition, st) || st.inFlight !== inFlight) return; // fenced
     const data = inFlight.data;
     if (result.kind === 'success' || result.kind === 'given-up') {
