@@ -12,7 +12,7 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { loadConfig } from '../../src/config/load.ts';
-import { createLogger, silentLogger } from '../../src/log.ts';
+import { createLogger } from '../../src/log.ts';
 import { type Bridge, startBridge } from '../../src/main.ts';
 import { BOOTSTRAP, committedOffsets, endOffsets } from './kafka.ts';
 import { uniqueName, waitFor } from './wait.ts';
@@ -57,7 +57,7 @@ export async function startTestBridge(
   );
   const logger = process.env.KLB_TEST_LOG
     ? createLogger('klb', { level: 'debug', pretty: true })
-    : silentLogger;
+    : warningsLogger;
   const bridge = await startBridge(config, logger);
   const lambda = new LambdaClient({
     endpoint: bridge.url,
@@ -109,6 +109,20 @@ export async function createMapping(
 }
 
 /** Waits until the group's committed offsets equal the topic's end offsets; returns them. */
+/**
+ * The in-process bridges' latest warnings and errors. Tests run quiet (KLB_TEST_LOG=1 prints
+ * everything); a wait that times out shows these, so a stall comes with what the bridge complained of.
+ */
+export const recentWarnings: string[] = [];
+const warningsLogger = createLogger('klb', {
+  level: 'warn',
+  pretty: true,
+  write: (line) => {
+    recentWarnings.push(line.trimEnd());
+    if (recentWarnings.length > 30) recentWarnings.shift();
+  },
+});
+
 export async function waitCommitted(
   group: string,
   topic: string,
@@ -131,6 +145,10 @@ export async function waitCommitted(
     const behind = [...ends]
       .filter(([p, end]) => last.get(p) !== end)
       .map(([p, end]) => `${p}: ${last.get(p) ?? 'none'} of ${end}`);
-    throw new Error(`${(error as Error).message} (committed/end — ${behind.join(', ')})`, { cause: error });
+    const warnings =
+      recentWarnings.length > 0 ? `; latest bridge warnings:\n${recentWarnings.join('\n')}` : '';
+    throw new Error(`${(error as Error).message} (committed/end — ${behind.join(', ')})${warnings}`, {
+      cause: error,
+    });
   }
 }
