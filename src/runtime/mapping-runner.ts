@@ -12,19 +12,18 @@
  *   rebalance generation (fencing); a newly assigned partition first adopts any in-flight job that
  *   starts at the committed offset.
  */
-import { keepMatching } from '../batch/filter-batch.ts';
 import { type PackedOps, PartitionBuffer, type TakenBatch } from '../batch/partition-buffer.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { FailureSink } from '../dispatch/failure-sink.ts';
 import { type BatchJobData, type BatchJobResult, jobId, payloadKey } from '../dispatch/job.ts';
 import type { LocalPayloads } from '../dispatch/local-payloads.ts';
-import { readPacked, recordTimestamp } from '../encode/reader.ts';
 import type { BatchEncoder } from '../encode/types.ts';
 import type { BatchConsumer, RebalanceEvent } from '../kafka/consumer.ts';
 import type { Logger } from '../log.ts';
 import type { Mapping } from '../mapping/types.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { PartitionHealth } from './partition-health.ts';
+import { prepareBatch } from './prepare-batch.ts';
 import { connectionProblem } from './problems.ts';
 
 /** The last failure seen for a partition's current batch (from the processor's reports). */
@@ -347,7 +346,10 @@ export class MappingRunner {
     };
   }
 
-  /** Filter, encode, hand oversized records to failure handling, submit; or settle at once when nothing is left. */
+  /**
+   * Filter and encode (./prepare-batch.ts), hand oversized records to failure handling, submit; or
+   * settle at once when nothing is left.
+   */
   private async dispatch(
     partition: number,
     st: PartitionState,
@@ -355,55 +357,26 @@ export class MappingRunner {
     placeholder: InFlight,
   ): Promise<void> {
     const m = this.mapping;
-    let data = taken.data;
-    const filter = this.currentFilter();
-    if (filter) {
-      const { kept, dropped } = keepMatching(data, filter, this.deps.packed);
-      if (dropped > 0) this.deps.events.filtered(m.uuid, dropped);
-      if (kept === undefined) {
-        // A batch filtered to nothing settles without an invocation; its offsets still advance.
-        this.deps.packed.release(data);
-        await this.settled(partition, st, placeholder, { kind: 'success' });
-        return;
-      }
-      data = kept;
-    }
-    const out = this.deps.encoder.encode(data, {
-      eventSource: m.eventSource,
-      ...(m.eventSourceArn ? { eventSourceArn: m.eventSourceArn } : {}),
-      bootstrapServers: m.bootstrapServers.join(','),
-      maxPayloadBytes: this.deps.maxPayloadBytes,
+    const prepared = prepareBatch(
+      taken.data,
+      {
+        eventSource: m.eventSource,
+        ...(m.eventSourceArn ? { eventSourceArn: m.eventSourceArn } : {}),
+        bootstrapServers: m.bootstrapServers.join(','),
+        maxPayloadBytes: this.deps.maxPayloadBytes,
+      },
+      { encoder: this.deps.encoder, packed: this.deps.packed, filter: this.currentFilter() },
+    );
+    if (prepared.filtered > 0) this.deps.events.filtered(m.uuid, prepared.filtered);
+    const nonce = `${this.instance}${(this.nonce++).toString(36)}`;
+    const keys = prepared.payloads.map((p, i) => {
+      const key = payloadKey(this.deps.prefix, m.uuid, partition, taken.firstOffset, i, nonce);
+      this.deps.localPayloads.set(key, p.bytes);
+      return key;
     });
-    const offsets = this.deps.packed.offsets(data);
-    const keys: string[] = [];
-    const ranges: Array<[number, number]> = [];
-    let count = 0;
-    const nonce = (this.nonce++).toString(36);
-    out.payloads.forEach((p, i) => {
-      const key = payloadKey(
-        this.deps.prefix,
-        m.uuid,
-        partition,
-        taken.firstOffset,
-        i,
-        `${this.instance}${nonce}`,
-      );
-      keys.push(key);
-      this.deps.localPayloads.set(key, p.bytes.slice());
-      ranges.push([offsets[p.firstRecord] as number, offsets[p.firstRecord + p.recordCount - 1] as number]);
-      count += p.recordCount;
-    });
-    // The packed batch is done with once its oversized records are cut out: free it now (src/release.ts).
-    const oversized = out.oversized.map((o) => ({
-      ...o,
-      packed: this.deps.packed.slice(data, o.index, o.index + 1),
-    }));
-    const oldest = recordTimestamp(readPacked(data), 0);
-    if (data !== taken.data) this.deps.packed.release(data);
-    this.deps.packed.release(taken.data);
     // Records too large for any payload leave through failure handling before the batch is submitted:
     // once stored, their offsets may be committed with the rest (invariant 2).
-    for (const o of oversized) {
+    for (const o of prepared.oversized) {
       this.deps.events.oversized(m.uuid, partition, o.offset);
       await this.deps.failures.handOff({
         mapping: m,
@@ -421,7 +394,14 @@ export class MappingRunner {
     }
     const inFlight: InFlight = {
       id: placeholder.id,
-      data: this.jobData(partition, taken, keys, ranges, count, oldest),
+      data: this.jobData(
+        partition,
+        taken,
+        keys,
+        prepared.payloads.map((p) => p.range),
+        prepared.payloads.reduce((n, p) => n + p.records, 0),
+        prepared.oldestTimestampMs,
+      ),
     };
     if (!this.owns(partition, st) || st.inFlight !== placeholder) {
       for (const key of keys) this.deps.localPayloads.drop(key);
