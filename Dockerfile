@@ -42,5 +42,5 @@ COPY src/ src/
 COPY examples/ examples/
 USER node
 EXPOSE 8080
-ENTRYPOINT ["node", "--max-semi-space-size=2", "bin/kafka-lambda-bridge.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/kafka-lambda-bridge.js"]
 CMD ["serve"]

@@ -54,8 +54,8 @@ export function createLocalTarget(options: LocalTargetOptions): Target & { close
   const spawn = (): PoolWorker => {
     const entry: PoolWorker = {
       worker: new Worker(workerEntry, {
-        // Lambda's default function memory is 128 MB; a small young generation keeps each function
-        // isolate from growing by the size of every event it parses before collecting.
+        // Lambda's default function memory is 128 MB. The young generation: a process-wide
+        // --max-semi-space-size (the bin launcher sets 4) overrides this limit for every isolate.
         resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 },
         workerData: { modulePath: options.modulePath, functionName: options.name },
       }),
