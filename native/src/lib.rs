@@ -8,6 +8,7 @@
 #[macro_use]
 extern crate napi_derive;
 
+mod admin;
 mod context;
 mod control;
 mod pack;

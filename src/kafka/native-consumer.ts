@@ -60,6 +60,12 @@ export interface NativeAddon {
   ) => NativeConsumerHandle;
   /** glibc's malloc_trim(0): true when memory went back to the OS (src/runtime/memory-trim.ts). */
   trimMemory?: () => boolean;
+  /** A topic's configuration entries with a value (src/kafka/timestamp-type.ts). */
+  describeTopicConfig?: (
+    config: Record<string, string>,
+    topic: string,
+    timeoutMs: number,
+  ) => Promise<Record<string, string>>;
 }
 
 export const DEFAULT_ADDON_PATH = resolve(

@@ -146,6 +146,28 @@ for (const kind of ['native', 'binding'] as const) {
       await consumer.disconnect();
     });
 
+    it('labels records of a LogAppendTime topic LOG_APPEND_TIME, with the broker time', async () => {
+      const topic = uniqueName('log-append');
+      await createTopic(topic, 1, { 'message.timestamp.type': 'LogAppendTime' });
+      const before = Date.now();
+      // The producer's CreateTime (2026-01-01) is replaced by the broker's append time.
+      await produce(
+        topic,
+        [0, 1, 2].map((i) => ({ key: null, value: `v${i}`, timestamp: '1767225600000' })),
+      );
+      const { consumer, rec } = make(kind, uniqueName('g'));
+      await consumer.connect();
+      consumer.subscribe([topic]);
+      const all = await collect(consumer, rec, 3);
+      assert.deepEqual(
+        all.map((r) => r.timestampType),
+        [2, 2, 2],
+      );
+      for (const r of all)
+        assert.ok(r.timestamp >= before - 5_000, `append time, not CreateTime: ${r.timestamp}`);
+      await consumer.disconnect();
+    });
+
     it('an explicit commit is where a new consumer of the group resumes', async () => {
       const topic = await topicWith(3, 20);
       const group = uniqueName('g');
