@@ -1,6 +1,6 @@
 /**
  * FilterCriteria applied to a packed batch, pure: the records whose value the predicate keeps, as one
- * packed batch (contiguous runs sliced and joined), or undefined when none is kept.
+ * packed batch (contiguous runs joined, copied once), or undefined when none is kept.
  */
 import { readPacked, recordValue } from '../encode/reader.ts';
 import type { PackedOps } from './partition-buffer.ts';
@@ -8,7 +8,7 @@ import type { PackedOps } from './partition-buffer.ts';
 export function keepMatching(
   data: Uint8Array,
   keep: (value: Uint8Array | null) => boolean,
-  ops: Pick<PackedOps, 'slice' | 'concat'>,
+  ops: Pick<PackedOps, 'join'>,
 ): { kept: Uint8Array | undefined; dropped: number } {
   const batch = readPacked(data);
   const runs: Array<[number, number]> = [];
@@ -23,5 +23,5 @@ export function keepMatching(
   const dropped = batch.recordCount - keptCount;
   if (keptCount === 0) return { kept: undefined, dropped };
   if (dropped === 0) return { kept: data, dropped };
-  return { kept: ops.concat(runs.map(([a, b]) => ops.slice(data, a, b))), dropped };
+  return { kept: ops.join(runs.map(([from, to]) => ({ data, from, to }))), dropped };
 }

@@ -7,9 +7,10 @@
  * again after a seek, or records of a batch adopted from another instance) are dropped, so a record is
  * never buffered twice.
  *
- * Ownership: an appended batch's buffer belongs to this buffer (consumers hand out fresh ones). A
- * buffer whose records were all copied elsewhere (sliced, concatenated) is released at once; one
- * handed out whole by take() passes to the caller.
+ * Ownership: an appended batch's buffer belongs to this buffer (consumers hand out fresh ones). One
+ * handed out whole by take() passes to the caller; otherwise take() copies records out once (join),
+ * a buffer stays held, uncopied, while any of its records are still buffered, and is released as soon
+ * as its last record has been copied out.
  */
 import type { RawBatch } from '../kafka/consumer.ts';
 
@@ -19,8 +20,8 @@ export interface PackedOps {
   offsets(data: Uint8Array): ArrayLike<number>;
   /** Records [from, to) as a new packed batch. */
   slice(data: Uint8Array, from: number, to: number): Uint8Array;
-  /** One packed batch holding the records of all parts, in order. */
-  concat(parts: Uint8Array[]): Uint8Array;
+  /** One packed batch holding records [from, to) of each part, in order, copied once. */
+  join(parts: ReadonlyArray<{ data: Uint8Array; from: number; to: number }>): Uint8Array;
   /** Frees a buffer this batcher owns and no longer needs (src/release.ts). */
   release(data: Uint8Array): void;
 }
@@ -32,9 +33,11 @@ export interface TakenBatch {
   lastOffset: number;
 }
 
+/** A polled batch and how far into it the buffer has handed records out (no copy of the rest). */
 interface Chunk {
   data: Uint8Array;
   offsets: ArrayLike<number>;
+  from: number;
 }
 
 export class PartitionBuffer {
@@ -58,8 +61,8 @@ export class PartitionBuffer {
 
   /** Adds a polled batch; its bytes are taken over, not copied (consumers hand out fresh buffers). Returns records kept. */
   append(batch: RawBatch, nowMs: number): number {
-    let data = batch.data;
-    let offsets = this.ops.offsets(data);
+    const data = batch.data;
+    const offsets = this.ops.offsets(data);
     let skip = 0;
     if (this.nextOffset !== undefined) {
       while (skip < offsets.length && (offsets[skip] as number) < this.nextOffset) skip += 1;
@@ -68,17 +71,13 @@ export class PartitionBuffer {
       this.ops.release(data);
       return 0;
     }
-    if (skip > 0) {
-      const original = data;
-      data = this.ops.slice(data, skip, offsets.length);
-      offsets = this.ops.offsets(data);
-      this.ops.release(original);
-    }
-    this.chunks.push({ data, offsets });
-    this.buffered += offsets.length;
+    // Records seen before (a refetch after a seek) are skipped where they lie, not copied away.
+    this.chunks.push({ data, offsets, from: skip });
+    const kept = offsets.length - skip;
+    this.buffered += kept;
     this.nextOffset = (offsets[offsets.length - 1] as number) + 1;
     this.firstArrivalMs ??= nowMs;
-    return offsets.length;
+    return kept;
   }
 
   /** A batch is due: BatchSize records buffered, or the window since the first buffered record ended. */
@@ -94,40 +93,39 @@ export class PartitionBuffer {
     return Math.max(0, this.firstArrivalMs + windowMs - nowMs);
   }
 
-  /** Removes and returns up to maxRecords records from the front, as one packed batch. */
+  /**
+   * Removes and returns up to maxRecords records from the front, as one packed batch: a polled batch
+   * taken whole is handed out as it is; otherwise the records are copied once into a new batch.
+   */
   take(maxRecords: number, nowMs: number): TakenBatch | undefined {
     if (this.buffered === 0) return undefined;
-    const parts: Uint8Array[] = [];
-    /** Chunks whose records are copied out below: released once the copy is made. */
-    const copied: Uint8Array[] = [];
+    const parts: Array<{ data: Uint8Array; from: number; to: number }> = [];
+    /** Polled batches whose last records are taken here: freed once copied out. */
+    const consumed: Uint8Array[] = [];
     let firstOffset = -1;
     let lastOffset = -1;
     let taken = 0;
     while (taken < maxRecords && this.chunks.length > 0) {
       const chunk = this.chunks[0] as Chunk;
-      const want = maxRecords - taken;
-      const n = chunk.offsets.length;
-      if (firstOffset < 0) firstOffset = chunk.offsets[0] as number;
-      if (n <= want) {
-        parts.push(chunk.data);
-        lastOffset = chunk.offsets[n - 1] as number;
-        taken += n;
+      const n = Math.min(chunk.offsets.length - chunk.from, maxRecords - taken);
+      if (firstOffset < 0) firstOffset = chunk.offsets[chunk.from] as number;
+      parts.push({ data: chunk.data, from: chunk.from, to: chunk.from + n });
+      lastOffset = chunk.offsets[chunk.from + n - 1] as number;
+      chunk.from += n;
+      taken += n;
+      if (chunk.from === chunk.offsets.length) {
         this.chunks.shift();
-      } else {
-        parts.push(this.ops.slice(chunk.data, 0, want));
-        lastOffset = chunk.offsets[want - 1] as number;
-        const rest = this.ops.slice(chunk.data, want, n);
-        this.chunks[0] = { data: rest, offsets: this.ops.offsets(rest) };
-        copied.push(chunk.data);
-        taken += want;
+        consumed.push(chunk.data);
       }
     }
     this.buffered -= taken;
     // The window of what stays starts now: its records have waited since at most this poll.
     this.firstArrivalMs = this.buffered > 0 ? nowMs : undefined;
-    const data = parts.length === 1 ? (parts[0] as Uint8Array) : this.ops.concat(parts);
-    if (parts.length > 1) copied.push(...parts);
-    for (const done of copied) this.ops.release(done);
+    const only = parts[0] as { data: Uint8Array; from: number; to: number };
+    const whole = parts.length === 1 && only.from === 0 && consumed[0] === only.data;
+    if (whole) return { data: only.data, count: taken, firstOffset, lastOffset };
+    const data = this.ops.join(parts);
+    for (const done of consumed) this.ops.release(done);
     return { data, count: taken, firstOffset, lastOffset };
   }
 

@@ -46,16 +46,42 @@ export function slicePacked(data: Uint8Array, from: number, to: number): Uint8Ar
   return out;
 }
 
+/** Records [from, to) of a packed batch (all of them when omitted). */
+export interface PackedRange {
+  data: Uint8Array;
+  from?: number;
+  to?: number;
+}
+
 /** One packed batch with the records of all parts, in order. Topic tables are merged. */
 export function concatPacked(parts: readonly Uint8Array[]): Uint8Array {
-  const batches = parts.map(readPacked);
+  return joinPacked(parts.map((data) => ({ data })));
+}
+
+/**
+ * One packed batch with the given records of each part, in order, copied once: the batcher joins the
+ * tail of one poll and the head of the next without slicing either first. Topic tables are merged.
+ */
+export function joinPacked(parts: readonly PackedRange[]): Uint8Array {
+  const batches = parts.map((part) => readPacked(part.data));
+  const spans = batches.map((batch, b) => {
+    const from = parts[b]?.from ?? 0;
+    const to = parts[b]?.to ?? batch.recordCount;
+    if (
+      !(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= batch.recordCount)
+    ) {
+      throw new RangeError(`cannot take records [${from}, ${to}) of a batch of ${batch.recordCount}`);
+    }
+    return [from, to] as const;
+  });
   const index = new Map<string, number>();
   const names: Uint8Array[] = [];
   const remaps: number[][] = [];
   let tableBytes = 0;
   let recordBytes = 0;
   let recordCount = 0;
-  for (const batch of batches) {
+  batches.forEach((batch, b) => {
+    const [from, to] = spans[b] as readonly [number, number];
     const remap = batch.topics.map((topic, t) => {
       let merged = index.get(topic);
       if (merged === undefined) {
@@ -68,9 +94,9 @@ export function concatPacked(parts: readonly Uint8Array[]): Uint8Array {
       return merged;
     });
     remaps.push(remap);
-    recordBytes += (batch.starts[batch.recordCount] as number) - topicTableEnd(batch);
-    recordCount += batch.recordCount;
-  }
+    recordBytes += (batch.starts[to] as number) - (batch.starts[from] as number);
+    recordCount += to - from;
+  });
   if (names.length > MAX_TOPICS)
     throw new EncodeError('ENCODE_FAILED', `more than ${MAX_TOPICS} topics in one batch`);
   const total = HEADER_BYTES + tableBytes + recordBytes;
@@ -85,12 +111,13 @@ export function concatPacked(parts: readonly Uint8Array[]): Uint8Array {
     p += 2 + name.length;
   }
   batches.forEach((batch, b) => {
+    const [from, to] = spans[b] as readonly [number, number];
     const remap = remaps[b] as number[];
-    const first = topicTableEnd(batch);
-    const end = batch.starts[batch.recordCount] as number;
+    const first = batch.starts[from] as number;
+    const end = batch.starts[to] as number;
     out.set(batch.bytes.subarray(first, end), p);
     if (remap.some((merged, t) => merged !== t)) {
-      for (let i = 0; i < batch.recordCount; i++) {
+      for (let i = from; i < to; i++) {
         const at = p + (batch.starts[i] as number) - first;
         view.setUint16(at, remap[view.getUint16(at, true)] as number, true);
       }
@@ -104,6 +131,6 @@ export function concatPacked(parts: readonly Uint8Array[]): Uint8Array {
 export const packedOps = {
   offsets: packedOffsets,
   slice: slicePacked,
-  concat: concatPacked,
+  join: joinPacked,
   release: releaseBuffer,
 } as const;

@@ -14,12 +14,12 @@ const ops: PackedOps = {
   offsets: (data) => new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
   slice: (data, from, to) =>
     new Uint8Array(data.buffer.slice(data.byteOffset + from * 8, data.byteOffset + to * 8)),
-  concat: (parts) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  join: (parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + (p.to - p.from) * 8, 0));
     let at = 0;
     for (const p of parts) {
-      out.set(p, at);
-      at += p.byteLength;
+      out.set(p.data.subarray(p.from * 8, p.to * 8), at);
+      at += (p.to - p.from) * 8;
     }
     return out;
   },
@@ -98,7 +98,7 @@ describe('PartitionBuffer', () => {
     assert.equal(b.take(10, 0)?.data, batch.data);
   });
 
-  it('releases each polled buffer once its records were copied out, never one it handed out or still holds', () => {
+  it('releases each polled buffer once its last record was copied out, never one it handed out or still holds', () => {
     released.length = 0;
     const b = new PartitionBuffer('t', 0, ops);
     const first = raw(0, 60);
@@ -106,13 +106,17 @@ describe('PartitionBuffer', () => {
     b.append(first, 0);
     b.append(second, 0);
     const taken = b.take(100, 0);
-    // Both polls were copied into the batch (first whole, second cut at 100) and are freed, as is the
-    // temporary slice of the second; the batch handed out and the 20 records kept are not.
+    // The batch copies all of the first poll (freed) and the head of the second, which stays held,
+    // uncopied, for the 20 records still buffered.
     assert.ok(taken);
-    assert.equal(released.length, 3);
-    assert.ok(released.includes(first.data) && released.includes(second.data));
-    assert.ok(!released.includes(taken.data));
-    assert.deepEqual(offsetsOf(b.take(100, 0)?.data ?? new Uint8Array()).length, 20);
+    assert.deepEqual(released, [first.data]);
+    const rest = b.take(100, 0);
+    assert.deepEqual(
+      offsetsOf(rest?.data ?? new Uint8Array()),
+      Array.from({ length: 20 }, (_, i) => 100 + i),
+    );
+    assert.deepEqual(released, [first.data, second.data], 'freed once its last record was copied out');
+    assert.ok(!released.includes(taken.data) && !released.includes(rest?.data as Uint8Array));
     released.length = 0;
     b.append(raw(120, 3), 0);
     b.reset(120);
@@ -127,7 +131,32 @@ describe('PartitionBuffer', () => {
     assert.deepEqual(released, [stale.data], 'a poll of records already seen is freed at once');
     released.length = 0;
     const overlap = raw(123, 5);
-    b.append(overlap, 0);
-    assert.deepEqual(released, [overlap.data], 'a poll cut below nextOffset is freed once sliced');
+    assert.equal(b.append(overlap, 0), 3);
+    assert.deepEqual(released, [], 'a poll partly seen before is kept, its old records skipped in place');
+    const fresh = b.take(10, 0);
+    assert.deepEqual(offsetsOf(fresh?.data ?? new Uint8Array()), [125, 126, 127]);
+    assert.notEqual(fresh?.data, overlap.data, 'only the new records are handed out (a copy)');
+    assert.deepEqual(released, [overlap.data]);
+  });
+
+  it('copies each record once however the polls are cut: no slice of what stays behind', () => {
+    const joins: number[] = [];
+    const counting: PackedOps = {
+      ...ops,
+      slice: () => {
+        throw new Error('take() slices nothing');
+      },
+      join: (parts) => {
+        joins.push(parts.reduce((n, p) => n + p.to - p.from, 0));
+        return ops.join(parts);
+      },
+    };
+    const b = new PartitionBuffer('t', 0, counting);
+    b.append(raw(0, 250), 0);
+    b.append(raw(250, 250), 0);
+    const sizes = [];
+    for (let t = b.take(100, 0); t; t = b.take(100, 0)) sizes.push(t.count);
+    assert.deepEqual(sizes, [100, 100, 100, 100, 100]);
+    assert.deepEqual(joins, [100, 100, 100, 100, 100], 'each record copied exactly once');
   });
 });
