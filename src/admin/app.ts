@@ -36,6 +36,8 @@ export interface AdminDeps {
   readonly store: MappingStore;
   /** MSK cluster ARN → bootstrap servers and default auth (from config). */
   readonly clusters: ClusterRegistry;
+  /** Hosts an http(s) OnFailure destination may name (config destinationHosts); none when absent. */
+  readonly destinationHosts?: readonly string[];
   /** 12-digit account id used in ARNs. */
   readonly accountId: string;
   readonly region: string;

@@ -40,6 +40,15 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['KLB_LOCAL_CONCURRENCY', ['localConcurrency'], Number],
   ['KLB_CONSUMER', ['consumer'], String],
   ['KLB_PREFETCH_KIB', ['prefetchKiB'], Number],
+  [
+    'KLB_DESTINATION_HOSTS',
+    ['destinationHosts'],
+    (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+  ],
   ['KLB_MAX_PAYLOAD_BYTES', ['maxPayloadBytes'], Number],
   ['KLB_RETRY_BASE_DELAY_MS', ['retry', 'baseDelayMs'], Number],
   ['KLB_RETRY_MAX_DELAY_MS', ['retry', 'maxDelayMs'], Number],

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { isDestinationHostPattern } from '../mapping/destination-hosts.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port');
 
@@ -69,6 +70,18 @@ export const configSchema = z.strictObject({
     .max(64)
     .default(() => Math.max(1, Math.min(4, availableParallelism() - 1))),
   clusters: z.record(z.string(), clusterSchema).default({}),
+  /**
+   * Hosts that http(s) OnFailure destinations may name: `host`, `host:port` or `*.domain`
+   * (src/mapping/destination-hosts.ts). Unset: mappings cannot use http(s) destinations, so an admin
+   * API caller cannot point the bridge at internal services.
+   */
+  destinationHosts: z
+    .array(
+      z.string().refine(isDestinationHostPattern, {
+        message: 'expected host, host:port or *.domain',
+      }),
+    )
+    .optional(),
   secrets: z.record(z.string(), secretSchema).default({}),
   /** Mappings declared in config: CreateEventSourceMapping request bodies, created if absent. */
   mappings: z.array(z.record(z.string(), z.unknown())).default([]),

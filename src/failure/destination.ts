@@ -6,6 +6,7 @@
  *   One producer per cluster connection, created on first use, `acks=all`; `send` resolves only when
  *   every message is acknowledged.
  * - `http://…` / `https://…`: one POST of the metadata record (recordsInfo) per batch; 2xx = delivered.
+ *   Only to hosts in destinationHosts (src/mapping/destination-hosts.ts), without following redirects.
  * - anything else (SQS, SNS, S3 ARNs): not reachable from here; logged once per destination, the batch
  *   stays in the store for replay ('unreachable').
  *
@@ -22,6 +23,7 @@ import type { KafkaConnection } from '../kafka/client-config.ts';
 import { clientConfig } from '../kafka/client-config.ts';
 import { kafkaLibrary } from '../kafka/client-library.ts';
 import type { Logger } from '../log.ts';
+import { destinationHostAllowed } from '../mapping/destination-hosts.ts';
 import type { Mapping } from '../mapping/types.ts';
 import { type FailureContext, kafkaFailureRecord, metadataFailureRecord } from './records.ts';
 import type { DestinationState, ResponseContext } from './types.ts';
@@ -67,6 +69,11 @@ export interface DestinationDeps {
   readonly fetch?: typeof fetch;
   /** Per POST; default 10 s. */
   readonly httpTimeoutMs?: number;
+  /**
+   * Hosts http(s) destinations may name (config destinationHosts), checked again at each send: a
+   * mapping stored before the list changed cannot reach a host no longer listed.
+   */
+  readonly destinationHosts?: readonly string[];
   /** How producers are made (librdkafka properties in); default: @confluentinc/kafka-javascript. */
   readonly createProducer?: (config: Record<string, string | number>) => DestinationProducer;
 }
@@ -219,12 +226,20 @@ export class FailureDestinations {
   async #sendHttp(input: DestinationInput, url: string): Promise<void> {
     const size = this.#events(input).reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);
     const record = metadataFailureRecord(this.#context(input), input.packed, size);
+    if (!destinationHostAllowed(new URL(url), this.#deps.destinationHosts)) {
+      throw new BridgeError(
+        'INVALID_PARAMETER',
+        'on-failure destination host is not in destinationHosts; the batch stays stored for replay',
+      );
+    }
     const doFetch = this.#deps.fetch ?? fetch;
     const response = await doFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(record),
       signal: AbortSignal.timeout(this.#deps.httpTimeoutMs ?? 10_000),
+      // A redirect could lead anywhere, past the host check: a 3xx answer is a failed delivery.
+      redirect: 'manual',
     });
     await response.body?.cancel().catch(() => undefined);
     if (!response.ok) {

@@ -33,6 +33,8 @@ export interface ResolveContext {
   readonly region: string;
   readonly accountId: string;
   readonly clusters: ClusterRegistry;
+  /** Hosts an http(s) OnFailure destination may name (config destinationHosts); none when absent. */
+  readonly destinationHosts?: readonly string[];
   /** Epoch ms. */
   readonly now: number;
 }
@@ -155,7 +157,7 @@ export function createMapping(input: CreateRequest, uuid: string, ctx: ResolveCo
     m.maximumBatchingWindowInSeconds = input.MaximumBatchingWindowInSeconds;
     m.batchingWindowMs = input.MaximumBatchingWindowInSeconds * 1000;
   }
-  applyOptionalConfig(m, input, kafka);
+  applyOptionalConfig(m, input, kafka, ctx);
   return m;
 }
 
@@ -164,9 +166,14 @@ function applyOptionalConfig(
   m: Mutable<Mapping>,
   input: CreateRequest | UpdateRequest,
   kafka: KafkaConfigInput | undefined,
+  ctx: ResolveContext,
 ): void {
   if (input.DestinationConfig !== undefined) {
-    setOrDelete(m, 'onFailureDestination', onFailureDestination(input.DestinationConfig, m.topic));
+    setOrDelete(
+      m,
+      'onFailureDestination',
+      onFailureDestination(input.DestinationConfig, m.topic, ctx.destinationHosts),
+    );
   }
   if (input.ProvisionedPollerConfig !== undefined) {
     setOrDelete(m, 'provisionedPollerConfig', pollerConfig(input.ProvisionedPollerConfig));
@@ -235,6 +242,6 @@ export function updateMapping(current: Mapping, input: UpdateRequest, ctx: Resol
     );
     m.connectionAuth = effectiveAuth(m.sourceAccessConfigurations, clusterAuth);
   }
-  applyOptionalConfig(m, input, kafka);
+  applyOptionalConfig(m, input, kafka, ctx);
   return m;
 }

@@ -4,6 +4,7 @@
  * what the API answers in an InvalidParameterValueException.
  */
 import { BridgeError } from '../errors.ts';
+import { destinationHostAllowed } from './destination-hosts.ts';
 import { isValidFilterPattern } from './filter-pattern.ts';
 import type {
   DestinationConfigInput,
@@ -63,6 +64,8 @@ export function accessConfigurations(
 export function onFailureDestination(
   config: DestinationConfigInput | undefined,
   sourceTopic: string,
+  /** Hosts an http(s) destination may name (src/mapping/destination-hosts.ts); none when absent. */
+  destinationHosts?: readonly string[],
 ): string | undefined {
   if (config === undefined) return undefined;
   if (config.OnSuccess !== undefined) {
@@ -83,13 +86,19 @@ export function onFailureDestination(
   if (ARN_PATTERN.test(destination)) return destination;
   // Beyond AWS: an HTTP endpoint receives the SQS/SNS-style failure record.
   if (/^https?:\/\//.test(destination)) {
+    let url: URL;
     try {
-      const url = new URL(destination);
+      url = new URL(destination);
       if (url.username || url.password) throw new Error('credentials in URL');
-      return destination;
     } catch {
       throw invalid(`Invalid HTTP OnFailure destination: ${destination.slice(0, 100)}`);
     }
+    if (!destinationHostAllowed(url, destinationHosts)) {
+      throw invalid(
+        `HTTP OnFailure destination host ${url.host.slice(0, 100)} is not allowed: the operator lists the allowed hosts in destinationHosts (KLB_DESTINATION_HOSTS).`,
+      );
+    }
+    return destination;
   }
   throw invalid('OnFailure Destination must be empty, kafka://<topic>, an http(s) URL or an ARN.');
 }

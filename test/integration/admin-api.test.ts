@@ -218,6 +218,23 @@ describe('admin API over HTTP with the AWS SDK', () => {
       ),
       InvalidParameterValueException,
     );
+    // An http(s) OnFailure destination needs its host in the operator's destinationHosts (none here):
+    // a caller cannot aim the bridge at internal services such as the cloud metadata endpoint.
+    await assert.rejects(
+      client.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: 'f',
+          EventSourceArn: MSK_ARN,
+          Topics: ['tt'],
+          StartingPosition: 'LATEST',
+          DestinationConfig: { OnFailure: { Destination: 'http://169.254.169.254/latest/meta-data/' } },
+        }),
+      ),
+      (err) =>
+        err instanceof InvalidParameterValueException &&
+        err.$metadata.httpStatusCode === 400 &&
+        /169\.254\.169\.254 is not allowed/.test(err.message),
+    );
     const body = {
       FunctionName: 'dup-fn',
       EventSourceArn: MSK_ARN,

@@ -23,6 +23,8 @@ let tb: TestBridge;
 
 before(async () => {
   tb = await startTestBridge({
+    // The http destination test's receiver listens on loopback.
+    destinationHosts: ['127.0.0.1'],
     admin: {
       host: '127.0.0.1',
       port: 0,

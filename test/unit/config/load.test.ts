@@ -62,6 +62,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('destinationHosts: unset by default, a comma list from KLB_DESTINATION_HOSTS, bad patterns named', () => {
+    assert.equal(loadConfig({}).destinationHosts, undefined);
+    assert.deepEqual(
+      loadConfig({ KLB_DESTINATION_HOSTS: 'hooks.example.com, *.corp.test:8443' }).destinationHosts,
+      ['hooks.example.com', '*.corp.test:8443'],
+    );
+    assert.throws(
+      () => loadConfig({ KLB_DESTINATION_HOSTS: 'http://hooks.example.com/x' }),
+      (error: unknown) => error instanceof ConfigError && /destinationHosts/.test(error.message),
+    );
+  });
+
   it('rejects unknown keys in the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klb-config-'));
     const file = join(dir, 'config.json');

@@ -30,7 +30,9 @@ function setup(options: { fail?: boolean } = {}) {
     logger,
     newRequestId: () => 'req-1',
     clock: () => Date.parse('2026-01-01T00:05:12.345Z'),
+    destinationHosts: ['hooks.test'],
     fetch: (async (url: string, init: RequestInit) => {
+      assert.equal(init.redirect, 'manual', 'redirects are never followed');
       posts.push({ url, body: JSON.parse(String(init.body)) });
       return new Response('ok', { status });
     }) as typeof fetch,
@@ -151,6 +153,24 @@ describe('http destination', () => {
     assert.deepEqual(Object.keys(body.KafkaBatchInfo.recordsInfo as object), ['orders-0']);
     assert.equal(typeof body.KafkaBatchInfo.payloadSize, 'number');
     assert.equal(body.payload, undefined);
+  });
+
+  it('refuses, without a request, a host no longer in destinationHosts (a mapping stored before)', async () => {
+    const t = setup();
+    await assert.rejects(
+      t.destinations.send(t.input(mapping({ onFailureDestination: 'http://10.0.0.7/f' }))),
+      /not in destinationHosts/,
+    );
+    assert.equal(t.posts.length, 0);
+  });
+
+  it('throws on a redirect (never followed) as on any non-2xx answer', async () => {
+    const t = setup();
+    t.setStatus(302);
+    await assert.rejects(
+      t.destinations.send(t.input(mapping({ onFailureDestination: 'https://hooks.test/f' }))),
+      /HTTP 302/,
+    );
   });
 
   it('throws on a non-2xx answer', async () => {

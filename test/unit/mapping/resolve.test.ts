@@ -16,6 +16,7 @@ const ctx: ResolveContext = {
   clusters: new Map([
     [MSK_ARN, { bootstrapServers: ['b-1:9098', 'b-2:9098'], sourceAccessConfigurations: [SCRAM] }],
   ]),
+  destinationHosts: ['failures.example.com', 'example.com'],
   now: 1_767_225_600_512,
 };
 const UUID = '9a3b1c2d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
@@ -365,6 +366,43 @@ describe('OnFailure destinations beyond AWS', () => {
     assert.throws(
       () => create({ ...msk, DestinationConfig: { OnFailure: { Destination: 'https://u:p@example.com/' } } }),
       /Invalid HTTP OnFailure destination/,
+    );
+  });
+
+  it('refuses an http(s) host the operator did not list, and every one when there is no list', () => {
+    rejects(
+      () =>
+        create({
+          ...msk,
+          DestinationConfig: { OnFailure: { Destination: 'http://169.254.169.254/latest' } },
+        }),
+      'INVALID_PARAMETER',
+      /host 169\.254\.169\.254 is not allowed.*destinationHosts/,
+    );
+    const { destinationHosts: _listed, ...unlisted } = ctx;
+    assert.throws(
+      () =>
+        createMapping(
+          createRequestSchema.parse({
+            ...msk,
+            DestinationConfig: { OnFailure: { Destination: 'https://failures.example.com/kafka' } },
+          }) as CreateRequest,
+          UUID,
+          unlisted,
+        ),
+      /is not allowed/,
+    );
+    // Topics and ARNs are not URLs: unaffected by the list.
+    assert.equal(
+      createMapping(
+        createRequestSchema.parse({
+          ...msk,
+          DestinationConfig: { OnFailure: { Destination: 'kafka://dlq' } },
+        }) as CreateRequest,
+        UUID,
+        unlisted,
+      ).onFailureDestination,
+      'kafka://dlq',
     );
   });
 });
