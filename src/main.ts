@@ -306,6 +306,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
   const app = createAdminApp({
     store,
     clusters,
+    ...(config.admin.rateLimit.perSecond > 0 ? { rateLimit: config.admin.rateLimit } : {}),
     ...(config.destinationHosts ? { destinationHosts: config.destinationHosts } : {}),
     accountId: config.aws.accountId,
     region: config.aws.region,

@@ -6,7 +6,8 @@
  *   1. request id: `x-amzn-RequestId` on every response, errors included; one access-log line;
  *   2. body limits: 256 KB on the mapping and tag APIs (413 RequestTooLargeException), `maxBodyBytes`
  *      (default 6 MiB, Lambda's Invoke limit) everywhere else;
- *   3. authentication (auth.ts); `/health` and `/openapi.json` are public.
+ *   3. authentication (auth.ts); `/health` and `/openapi.json` are public;
+ *   4. per-caller rate limit when `rateLimit` is set (rate-limit.ts): 429 TooManyRequestsException.
  * Errors from anywhere become Lambda-shaped responses in onError (errors.ts); unknown paths answer
  * 404 UnknownOperationException. Trailing slashes are optional on every route (non-strict routing).
  */
@@ -17,6 +18,7 @@ import type { MappingStore } from '../mapping/store.ts';
 import type { ClusterRegistry } from '../mapping/types.ts';
 import { type AdminAuthSettings, type AuthVariables, adminAuth } from './auth.ts';
 import { LambdaApiError, lambdaErrorResponse, toLambdaError } from './errors.ts';
+import { RateLimiter, type RateLimitSettings } from './rate-limit.ts';
 import { eventSourceMappingRoutes } from './routes/event-source-mappings.ts';
 import { type FailureAdminDeps, failedBatchRoutes } from './routes/failed-batches.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -47,6 +49,8 @@ export interface AdminDeps {
   readonly metrics?: () => string | Promise<string>;
   /** Readiness for GET /health (e.g. Redis ping); absent = always healthy. */
   readonly healthCheck?: () => boolean | Promise<boolean>;
+  /** Requests per caller (rate-limit.ts); absent = unlimited. */
+  readonly rateLimit?: RateLimitSettings;
   /** Body cap for routes other than the mapping/tag APIs; default 6 MiB. */
   readonly maxBodyBytes?: number;
   /** Epoch ms; default Date.now. */
@@ -124,6 +128,18 @@ export function createAdminApp(deps: AdminDeps): Hono<AdminEnv> {
     API_PREFIXES.some((p) => c.req.path.startsWith(p)) ? apiLimit(c, next) : globalLimit(c, next),
   );
   app.use('*', adminAuth({ settings: deps.auth, clock: routeDeps.clock, publicPaths: PUBLIC_PATHS }));
+  if (deps.rateLimit) {
+    const limiter = new RateLimiter(deps.rateLimit);
+    app.use('*', async (c, next) => {
+      if (PUBLIC_PATHS.has(c.req.path)) return next();
+      const waitMs = limiter.take(c.var.principal ?? 'anonymous', routeDeps.clock());
+      if (waitMs > 0) {
+        c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+        throw new LambdaApiError('TooManyRequestsException', 'Rate exceeded');
+      }
+      return next();
+    });
+  }
 
   app.route('/2015-03-31/event-source-mappings', eventSourceMappingRoutes(routeDeps));
   if (deps.partitions) {

@@ -29,6 +29,8 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['KLB_ADMIN_PORT', ['admin', 'port'], Number],
   ['KLB_ADMIN_TOKEN', ['admin', 'token'], String],
   ['KLB_ADMIN_OPEN', ['admin', 'open'], bool],
+  ['KLB_ADMIN_RATE_LIMIT', ['admin', 'rateLimit', 'perSecond'], Number],
+  ['KLB_ADMIN_RATE_BURST', ['admin', 'rateLimit', 'burst'], Number],
   [
     'KLB_ADMIN_CREDENTIALS',
     ['admin', 'credentials'],

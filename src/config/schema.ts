@@ -45,6 +45,16 @@ export const configSchema = z.strictObject({
       credentials: z.record(z.string(), z.string()).default({}),
       /** Dev mode: no auth, allowed only while the admin API listens on loopback. */
       open: z.boolean().default(false),
+      /**
+       * Requests per second each caller may make (src/admin/rate-limit.ts), with a burst allowance;
+       * over it the API answers 429 TooManyRequestsException. perSecond 0 turns the limit off.
+       */
+      rateLimit: z
+        .strictObject({
+          perSecond: z.number().min(0).default(100),
+          burst: z.number().int().min(1).default(200),
+        })
+        .prefault({}),
     })
     .prefault({}),
   aws: z

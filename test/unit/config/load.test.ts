@@ -62,6 +62,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('admin.rateLimit: 100 per second, burst 200 per caller by default; env sets both', () => {
+    assert.deepEqual(loadConfig({}).admin.rateLimit, { perSecond: 100, burst: 200 });
+    assert.deepEqual(loadConfig({ KLB_ADMIN_RATE_LIMIT: '0', KLB_ADMIN_RATE_BURST: '5' }).admin.rateLimit, {
+      perSecond: 0,
+      burst: 5,
+    });
+  });
+
   it('destinationHosts: unset by default, a comma list from KLB_DESTINATION_HOSTS, bad patterns named', () => {
     assert.equal(loadConfig({}).destinationHosts, undefined);
     assert.deepEqual(
