@@ -73,6 +73,37 @@ describe('setBytes (real Redis)', () => {
     assert.equal(stored[stored.length - 1], 0x62, 'no copy was taken when the command was issued');
   });
 
+  it('survives the connection dying mid-write: ioredis writes the command again after reconnecting', async () => {
+    const redis = client();
+    const id = Number(await redis.client('ID'));
+    let reconnects = 0;
+    redis.on('reconnecting', () => {
+      reconnects += 1;
+    });
+    redis.on('error', () => undefined); // the reset this test causes
+    const admin = client();
+    // Paused for writes, the server leaves the SET unread: its tail stays queued in the socket.
+    await admin.client('PAUSE', '10000', 'WRITE');
+    const bytes = Buffer.alloc(64 * 1024 * 1024, 0x63);
+    bytes[bytes.length - 1] = 0x64;
+    let settled = false;
+    const write = setBytes(redis, `${prefix}killed`, bytes).finally(() => {
+      settled = true;
+    });
+    try {
+      await admin.client('KILL', 'ID', String(id));
+      assert.equal(settled, false, 'killed mid-write');
+    } finally {
+      await admin.client('UNPAUSE');
+    }
+    await write;
+    assert.ok(reconnects >= 1);
+    const stored = (await client().getBuffer(`${prefix}killed`)) as Buffer;
+    assert.equal(stored.length, bytes.length);
+    assert.equal(stored[stored.length - 1], 0x64);
+    assert.ok(stored.equals(bytes));
+  });
+
   it('rejects as redis.set would when the connection cannot take the command', async () => {
     const closed = client({ lazyConnect: true, enableOfflineQueue: false });
     await assert.rejects(setBytes(closed, `${prefix}never`, Buffer.from('x')), /enableOfflineQueue/);
