@@ -121,7 +121,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
   });
   const destinations = new FailureDestinations({
     connectionOf: (m) => connectionFor(m, config),
-    ...(config.destinationHosts ? { destinationHosts: config.destinationHosts } : {}),
+    destinationHosts: config.destinationHosts,
     encoder,
     logger: logger.child('destination'),
   });
@@ -293,7 +293,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
       region: config.aws.region,
       accountId: config.aws.accountId,
       clusters,
-      ...(config.destinationHosts ? { destinationHosts: config.destinationHosts } : {}),
+      destinationHosts: config.destinationHosts,
       now: Date.now(),
     });
     await store.create(mapping).catch((error: unknown) => {
@@ -307,7 +307,7 @@ export async function startBridge(config: Readonly<Config>, logger: Logger): Pro
     store,
     clusters,
     ...(config.admin.rateLimit.perSecond > 0 ? { rateLimit: config.admin.rateLimit } : {}),
-    ...(config.destinationHosts ? { destinationHosts: config.destinationHosts } : {}),
+    destinationHosts: config.destinationHosts,
     accountId: config.aws.accountId,
     region: config.aws.region,
     auth: {

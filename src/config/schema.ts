@@ -82,8 +82,8 @@ export const configSchema = z.strictObject({
   clusters: z.record(z.string(), clusterSchema).default({}),
   /**
    * Hosts that http(s) OnFailure destinations may name: `host`, `host:port` or `*.domain`
-   * (src/mapping/destination-hosts.ts). Unset: mappings cannot use http(s) destinations, so an admin
-   * API caller cannot point the bridge at internal services.
+   * (src/mapping/destination-hosts.ts). Empty (the default): mappings cannot use http(s)
+   * destinations, so an admin API caller cannot point the bridge at internal services.
    */
   destinationHosts: z
     .array(
@@ -91,7 +91,7 @@ export const configSchema = z.strictObject({
         message: 'expected host, host:port or *.domain',
       }),
     )
-    .optional(),
+    .default([]),
   secrets: z.record(z.string(), secretSchema).default({}),
   /** Mappings declared in config: CreateEventSourceMapping request bodies, created if absent. */
   mappings: z.array(z.record(z.string(), z.unknown())).default([]),

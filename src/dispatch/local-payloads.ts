@@ -34,11 +34,6 @@ export class LocalPayloads {
     this.#entries.set(key, { bytes, users: 0, dropped: false });
   }
 
-  /** The bytes, for the submitting runner only (it holds the key until it drops it). */
-  get(key: string): Uint8Array | undefined {
-    return this.#entries.get(key)?.bytes;
-  }
-
   /** The bytes for one use (the Redis write, an invocation, a hand-off to failure handling); end it with `done`. */
   use(key: string): Uint8Array | undefined {
     const entry = this.#entries.get(key);

@@ -34,7 +34,7 @@ export function destinationHostAllowed(url: URL, patterns: readonly string[] | u
   return (patterns ?? []).some((raw) => {
     const [name, port] = splitPort(raw.toLowerCase());
     if (port !== undefined && port !== portOf(url)) return false;
-    if (name.startsWith('*.')) return host.endsWith(name.slice(1)) && host.length > name.length - 1;
+    if (name.startsWith('*.')) return host.endsWith(name.slice(1));
     return host === name;
   });
 }

@@ -70,8 +70,8 @@ describe('loadConfig', () => {
     });
   });
 
-  it('destinationHosts: unset by default, a comma list from KLB_DESTINATION_HOSTS, bad patterns named', () => {
-    assert.equal(loadConfig({}).destinationHosts, undefined);
+  it('destinationHosts: empty by default, a comma list from KLB_DESTINATION_HOSTS, bad patterns named', () => {
+    assert.deepEqual(loadConfig({}).destinationHosts, []);
     assert.deepEqual(
       loadConfig({ KLB_DESTINATION_HOSTS: 'hooks.example.com, *.corp.test:8443' }).destinationHosts,
       ['hooks.example.com', '*.corp.test:8443'],

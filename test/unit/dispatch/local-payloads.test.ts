@@ -12,10 +12,10 @@ describe('LocalPayloads', () => {
     const { freed, payloads } = store();
     const bytes = new Uint8Array(8);
     payloads.set('k', bytes);
-    assert.equal(payloads.get('k'), bytes);
+    assert.equal(payloads.size, 1);
     payloads.drop('k');
     assert.deepEqual(freed, [bytes]);
-    assert.equal(payloads.get('k'), undefined);
+    assert.equal(payloads.use('k'), undefined);
     assert.equal(payloads.size, 0);
   });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CommitQueue, commitRetryDelayMs } from '../../../src/runtime/commit-queue.ts';
 
 /** A commit that completes only when the test says so; retries run when the test says so. */
-function harness(options: { skip?: boolean; failAt?: number; failTimes?: number } = {}) {
+function harness(options: { revoked?: boolean; failAt?: number; failTimes?: number } = {}) {
   const commits: Array<{ offset: number; records: number }> = [];
   const cleaned: string[][] = [];
   const failures: number[] = [];
@@ -15,7 +15,7 @@ function harness(options: { skip?: boolean; failAt?: number; failTimes?: number 
       commits.push({ offset, records });
       await new Promise<void>((r) => gates.push(r));
       if (offset === options.failAt && failuresLeft-- > 0) throw new Error('broker says no');
-      return !options.skip;
+      return !options.revoked; // a revoked partition's commit is skipped
     },
     cleanup: async (done) => {
       cleaned.push([...done]);
@@ -80,7 +80,7 @@ describe('CommitQueue', () => {
   });
 
   it('a skipped commit (partition revoked) cleans nothing up', async () => {
-    const h = harness({ skip: true });
+    const h = harness({ revoked: true });
     h.queue.add(5, 5, 'a');
     await h.release();
     await h.queue.idle();
